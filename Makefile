@@ -1,0 +1,52 @@
+# vnocr — the two commands of the README are `make demo` and `make test`.
+# Both install what they need on a fresh Debian machine (apt packages, a venv) first.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng fonts-liberation2
+SAMPLES := samples
+OUT ?= out
+
+.PHONY: demo test test-quick bench system venv lint clean samples
+
+demo: system venv
+	$(VENV)/bin/vnocr run $(SAMPLES) -o $(OUT)
+
+test: system venv
+	$(PY) -m pytest -q
+
+test-quick: venv
+	$(PY) -m pytest -q -m "not slow and not tesseract"
+
+bench: system venv
+	$(PY) bench/ocr_bench.py
+
+# Re-render the shipped sample scans from their source texts.
+samples: system venv
+	$(PY) bench/make_samples.py
+
+# Debian packages: installed only when missing, so a second run costs nothing.
+system:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+lint: venv
+	$(PY) -m pip install -q ruff && $(VENV)/bin/ruff check pipeline tests bench
+
+clean:
+	rm -rf $(OUT) .pytest_cache build *.egg-info

@@ -1,0 +1,230 @@
+"""The data model passed between stages: frozen values, one new value per stage.
+
+Every stage (OCR, correction, structure) takes a Document and returns a new one, so a
+caller can keep the raw OCR next to the corrected text and nothing is changed behind its
+back. This module is stdlib only and does no I/O; JSON goes through ``to_dict`` /
+``from_dict`` so the files written by ``vnocr run`` can be read back into the same objects.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+#: Version of the JSON written by :meth:`Document.to_dict`; bumped on incompatible changes.
+SCHEMA_VERSION = 1
+
+
+def nfc(text: str) -> str:
+    """Return ``text`` in Unicode NFC, the one form vnocr stores (composed ả, not a + ̉)."""
+    return unicodedata.normalize("NFC", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """A pixel rectangle on a page image: left/top inclusive, right/bottom exclusive."""
+
+    left: int
+    top: int
+    right: int
+    bottom: int
+
+    def __post_init__(self) -> None:
+        if self.left > self.right or self.top > self.bottom:
+            raise ValueError(f"box has negative size: {self}")
+
+    @property
+    def width(self) -> int:
+        """Width in pixels."""
+        return self.right - self.left
+
+    @property
+    def height(self) -> int:
+        """Height in pixels."""
+        return self.bottom - self.top
+
+    def union(self, other: Box) -> Box:
+        """The smallest box holding both boxes (a line's box from its words)."""
+        return Box(
+            min(self.left, other.left),
+            min(self.top, other.top),
+            max(self.right, other.right),
+            max(self.bottom, other.bottom),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One recognised word: its text (NFC), where it is, and how sure the engine was."""
+
+    text: str
+    box: Box | None = None
+    conf: float | None = None  # 0.0-1.0; Tesseract's 0-100 is scaled in ocr.py only
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A text line in reading order; ``block``/``par`` keep Tesseract's grouping."""
+
+    words: tuple[Word, ...]
+    box: Box | None = None
+    block: int = 0
+    par: int = 0
+
+    @property
+    def text(self) -> str:
+        """The words joined by single spaces."""
+        return " ".join(w.text for w in self.words)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a document; ``width``/``height`` are those of the image OCR saw."""
+
+    index: int  # 0-based page number within the source file
+    lines: tuple[Line, ...] = ()
+    width: int = 0
+    height: int = 0
+    dpi: int | None = None
+
+    @property
+    def text(self) -> str:
+        """The page's lines, with a blank line between Tesseract paragraphs."""
+        out: list[str] = []
+        prev: tuple[int, int] | None = None
+        for line in self.lines:
+            key = (line.block, line.par)
+            if prev is not None and key != prev:
+                out.append("")
+            out.append(line.text)
+            prev = key
+        return "\n".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """One change made by the correction stage: the review log a person can check."""
+
+    page: int
+    line: int
+    word: int
+    before: str
+    after: str
+    score: float = 0.0
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A numbered part of the body (I., 1., a), Điều 3 ...) and its children."""
+
+    label: str
+    level: int
+    title: str = ""
+    text: str = ""
+    page: int | None = None
+    line: int | None = None
+    children: tuple[Section, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """Which stage ran with which settings, so an output says how it was made."""
+
+    stage: str
+    version: str
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A whole input file: its pages, the corrections made and the structure found."""
+
+    name: str  # file name relative to the input root, never an absolute path
+    pages: tuple[Page, ...] = ()
+    corrections: tuple[Correction, ...] = ()
+    sections: tuple[Section, ...] = ()
+    header: dict[str, Any] | None = None
+    steps: tuple[Step, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The document text, pages separated by a form feed line."""
+        return "\n\f\n".join(p.text for p in self.pages)
+
+    @property
+    def words(self) -> tuple[Word, ...]:
+        """All words of all pages in reading order."""
+        return tuple(w for p in self.pages for ln in p.lines for w in ln.words)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict with the schema version; inverse of :meth:`from_dict`."""
+        return {"schema": "vnocr.document", "version": SCHEMA_VERSION, **asdict(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        """Rebuild a Document (nested values included) from :meth:`to_dict` output."""
+        version = data.get("version", SCHEMA_VERSION)
+        if version > SCHEMA_VERSION:
+            raise ValueError(f"document schema version {version} is newer than {SCHEMA_VERSION}")
+        return cls(
+            name=data["name"],
+            pages=tuple(_page(p) for p in data.get("pages", ())),
+            corrections=tuple(Correction(**c) for c in data.get("corrections", ())),
+            sections=tuple(_section(s) for s in data.get("sections", ())),
+            header=data.get("header"),
+            steps=tuple(Step(**s) for s in data.get("steps", ())),
+        )
+
+    @classmethod
+    def from_text(cls, text: str, name: str = "text") -> Document:
+        """A one-page Document from plain text (no boxes), for text OCR'd elsewhere."""
+        lines = tuple(
+            Line(tuple(Word(nfc(t)) for t in raw.split()), par=par)
+            for par, raw in _numbered_pars(text)
+        )
+        return cls(name=name, pages=(Page(0, lines),))
+
+
+def _numbered_pars(text: str) -> list[tuple[int, str]]:
+    """Non-empty lines with a paragraph counter that steps at each blank line."""
+    out: list[tuple[int, str]] = []
+    par = 0
+    for raw in text.splitlines():
+        if raw.strip():
+            out.append((par, raw))
+        elif out and out[-1][0] == par:
+            par += 1
+    return out
+
+
+def _box(data: dict[str, int] | None) -> Box | None:
+    return Box(**data) if data else None
+
+
+def _page(data: dict[str, Any]) -> Page:
+    lines = tuple(
+        Line(
+            words=tuple(
+                Word(w["text"], _box(w.get("box")), w.get("conf")) for w in ln["words"]
+            ),
+            box=_box(ln.get("box")),
+            block=ln.get("block", 0),
+            par=ln.get("par", 0),
+        )
+        for ln in data.get("lines", ())
+    )
+    return Page(data["index"], lines, data.get("width", 0), data.get("height", 0), data.get("dpi"))
+
+
+def _section(data: dict[str, Any]) -> Section:
+    return Section(
+        label=data["label"],
+        level=data["level"],
+        title=data.get("title", ""),
+        text=data.get("text", ""),
+        page=data.get("page"),
+        line=data.get("line"),
+        children=tuple(_section(c) for c in data.get("children", ())),
+    )

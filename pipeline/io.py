@@ -1,0 +1,263 @@
+"""Reading scans (PNG, JPEG, TIFF, PDF) into page images, and writing outputs atomically.
+
+Files are recognised by their first bytes, not their extension, so a text file named
+``.png`` gets a clear message instead of a decoder traceback. Pages are yielded one at a
+time: a 300-page PDF never sits in memory whole. Every error names the file and the page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageSequence
+
+from pipeline.errors import InputFileError, OutputError
+
+#: Extensions found when a folder is searched for scans.
+SCAN_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf", ".bmp", ".webp"})
+#: Resolution PDF pages are rendered at, and assumed for images that carry no DPI.
+PDF_DPI = 300
+#: Smaller images hold no readable line of text.
+MIN_SIDE = 32
+#: Larger images are refused before decoding: 150 Mpx is an A0 sheet at 300 dpi.
+MAX_PIXELS = 150_000_000
+
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"BM", "BMP"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PageImage:
+    """One page's pixels (uint8, gray HxW or RGB HxWx3, read-only) and where it came from."""
+
+    source: str
+    index: int
+    dpi: int | None
+    pixels: np.ndarray
+
+    def __post_init__(self) -> None:
+        self.pixels.setflags(write=False)
+
+    @property
+    def label(self) -> str:
+        """``file page N`` (1-based), for messages."""
+        return f"{self.source} page {self.index + 1}"
+
+
+def sniff(path: Path) -> str:
+    """Return the file's format (PNG, JPEG, TIFF, BMP, WEBP, PDF) from its first bytes."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(1024)
+    except IsADirectoryError as e:
+        raise InputFileError(f"{path}: is a folder, not a file") from e
+    except FileNotFoundError as e:
+        raise InputFileError(f"{path}: no such file") from e
+    except PermissionError as e:
+        raise InputFileError(f"{path}: permission denied") from e
+    except OSError as e:
+        raise InputFileError(f"{path}: cannot read ({e.strerror or e})") from e
+    if not head:
+        raise InputFileError(f"{path}: empty file (0 bytes)")
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WEBP"
+    if b"%PDF-" in head:
+        return "PDF"
+    preview = head[:24].decode("latin-1").encode("unicode_escape").decode("ascii")
+    raise InputFileError(
+        f"{path}: not a PNG, JPEG, TIFF or PDF file (it starts with '{preview}')"
+    )
+
+
+def load_pages(path: Path | str, name: str | None = None) -> Iterator[PageImage]:
+    """Yield the pages of a scan file, one at a time.
+
+    ``name`` is how the file is called in messages and outputs (default: the file name),
+    so that absolute paths of the machine never end up in a Document.
+    """
+    path = Path(path)
+    source = name or path.name
+    kind = sniff(path)
+    if kind == "PDF":
+        yield from _pdf_pages(path, source)
+    else:
+        yield from _image_pages(path, source, kind)
+
+
+def count_pages(path: Path | str) -> int:
+    """Number of pages in a scan file, without decoding the pixels."""
+    path = Path(path)
+    kind = sniff(path)
+    if kind == "PDF":
+        pdf = _open_pdf(path, path.name)
+        try:
+            return len(pdf)
+        finally:
+            pdf.close()
+    with _open_image(path, path.name, kind) as im:
+        return getattr(im, "n_frames", 1)
+
+
+def _open_image(path: Path, source: str, kind: str) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            im = Image.open(path)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+        raise InputFileError(f"{source}: image too large to decode safely ({e})") from e
+    except OSError as e:
+        raise InputFileError(f"{source}: cannot decode {kind} image ({e})") from e
+    return im
+
+
+def _image_pages(path: Path, source: str, kind: str) -> Iterator[PageImage]:
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    with _open_image(path, source, kind) as im:
+        for index, frame in enumerate(ImageSequence.Iterator(im)):
+            label = f"{source} page {index + 1}"
+            w, h = frame.size
+            if w * h > MAX_PIXELS:
+                raise InputFileError(
+                    f"{label}: image too large ({w}×{h} px = {w * h / 1e6:.0f} Mpx; "
+                    f"limit {MAX_PIXELS / 1e6:.0f} Mpx)"
+                )
+            if min(w, h) < MIN_SIDE:
+                raise InputFileError(
+                    f"{label}: image too small ({w}×{h} px; a page needs at least "
+                    f"{MIN_SIDE} px each side)"
+                )
+            try:
+                pixels = _to_array(frame)
+            except (OSError, ValueError, SyntaxError) as e:
+                raise InputFileError(f"{label}: truncated or corrupt {kind} image ({e})") from e
+            yield PageImage(source, index, _dpi(frame), pixels)
+
+
+def _dpi(im: Image.Image) -> int | None:
+    """The resolution stored in the file, when it is plausible for a scan."""
+    dpi = im.info.get("dpi")
+    if not dpi:
+        return None
+    try:
+        value = round(float(dpi[0]))
+    except (TypeError, ValueError, IndexError):
+        return None
+    return value if 50 <= value <= 2400 else None
+
+
+def _to_array(im: Image.Image) -> np.ndarray:
+    """Decode to uint8 gray or RGB; alpha is flattened onto white paper."""
+    im.load()
+    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+        rgba = im.convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        im = Image.alpha_composite(paper, rgba).convert("RGB")
+    elif im.mode in ("1", "L"):
+        im = im.convert("L")
+    elif im.mode.startswith("I"):
+        arr = np.asarray(im, dtype=np.float64)
+        top = arr.max() or 1.0
+        return np.ascontiguousarray((arr * (255.0 / top)).astype(np.uint8))
+    else:
+        im = im.convert("RGB")
+    arr = np.asarray(im, dtype=np.uint8)
+    if arr.ndim == 3 and _is_gray(arr):
+        arr = arr[:, :, 0]
+    return np.ascontiguousarray(arr)
+
+
+def _is_gray(rgb: np.ndarray) -> bool:
+    """True when an RGB page has no colour (a gray scan saved as RGB)."""
+    sample = rgb[::7, ::7].astype(np.int16)
+    return bool(np.abs(sample[:, :, 0] - sample[:, :, 1]).max() <= 2
+                and np.abs(sample[:, :, 1] - sample[:, :, 2]).max() <= 2)
+
+
+def _open_pdf(path: Path, source: str):  # noqa: ANN202 - pypdfium2 types stay inside io.py
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as e:
+        raise InputFileError(f"{source}: {_pdf_failure(path)}") from e
+    if len(pdf) == 0:
+        pdf.close()
+        raise InputFileError(f"{source}: PDF has no pages")
+    return pdf
+
+
+def _pdf_failure(path: Path) -> str:
+    """Why pdfium refused a file, read from the file itself.
+
+    pdfium's error code is process-global and is not reset by every failure (a PDF with an
+    empty page tree fails with "Success", or with the previous file's error), so the cause
+    is taken from the bytes instead.
+    """
+    data = path.read_bytes()
+    if b"/Encrypt" in data:
+        return "PDF is encrypted (password required); decrypt it first, e.g. qpdf --decrypt"
+    if re.search(rb"/Count\s+0\b", data) and not re.search(rb"/Type\s*/Page\b", data):
+        return "PDF has no pages"
+    return "cannot open PDF: damaged or not a PDF"
+
+
+def _pdf_pages(path: Path, source: str) -> Iterator[PageImage]:
+    pdf = _open_pdf(path, source)
+    try:
+        for index in range(len(pdf)):
+            label = f"{source} page {index + 1}"
+            try:
+                page = pdf[index]
+                w_pt, h_pt = page.get_size()
+                scale = PDF_DPI / 72.0
+                if w_pt * h_pt * scale * scale > MAX_PIXELS:
+                    scale = (MAX_PIXELS / (w_pt * h_pt)) ** 0.5
+                bitmap = page.render(scale=scale, grayscale=False)
+                im = bitmap.to_pil()
+                page.close()
+            except Exception as e:  # pdfium raises plain errors for broken page trees
+                raise InputFileError(f"{label}: cannot render PDF page ({e})") from e
+            yield PageImage(source, index, round(72 * scale), _to_array(im))
+    finally:
+        pdf.close()
+
+
+def write_atomic(path: Path | str, data: str | bytes) -> None:
+    """Write a file so readers see the old file or the whole new one, never a part.
+
+    The data goes to a temporary file in the same folder, is flushed to disk, then renamed
+    over the target; a run killed at any moment leaves no half-written output.
+    """
+    path = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        raise OutputError(f"{path}: cannot create output ({e.strerror or e})") from e
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise OutputError(f"{path}: cannot write output ({e.strerror or e})") from e
