@@ -22,7 +22,7 @@ _TONE_OF = {m: i + 1 for i, m in enumerate(TONE_MARKS)}
 _VOWELS = frozenset("aăâeêioôơuưy")
 _MARKED_VOWELS = frozenset("ăâêôơư")
 _NEW_STYLE_PAIRS = frozenset({"oa", "oe", "uy"})
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"[\w\u0300-\u036f]+")
 
 
 class ToneStyle(Enum):
