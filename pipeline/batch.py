@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pipeline.document import Document
-from pipeline.errors import InputFileError, VnocrError
+from pipeline.errors import InputFileError, MissingDependencyError, VnocrError
 from pipeline.io import SCAN_SUFFIXES, write_atomic
 from pipeline.ocr import OcrEngine, TesseractEngine, check_tesseract
 from pipeline.process import ocr_file
@@ -77,16 +77,16 @@ def find_jobs(inputs: Sequence[Path | str], out_dir: Path | str) -> list[Job]:
                     found.append((f, f.relative_to(path).as_posix()))
         else:
             found.append((path, path.name))
+    unique_by_name: dict[str, Path] = {}
+    for source, name in found:
+        unique_by_name.setdefault(name, source)
+    unique = list(unique_by_name.items())
     stems: dict[str, int] = {}
-    for _, name in found:
+    for name, _ in unique:
         key = _strip_suffix(name).casefold()
         stems[key] = stems.get(key, 0) + 1
     jobs = []
-    seen: set[str] = set()
-    for source, name in found:
-        if name in seen:
-            continue
-        seen.add(name)
+    for name, source in unique:
         stem = _strip_suffix(name)
         rel = name if stems[stem.casefold()] > 1 else stem
         jobs.append(Job(source, name, out_dir / rel))
@@ -123,8 +123,8 @@ def run_batch(
     Tesseract is checked once up front: a missing program or model is one error for the
     whole run (MissingDependencyError), not one per file.
     """
-    if engine is None:
-        engine = TesseractEngine()
+    engine = engine or TesseractEngine()
+    if isinstance(engine, TesseractEngine):
         check_tesseract(engine.config.lang)
     results = []
     for job in jobs:
@@ -146,6 +146,8 @@ def _run_one(job: Job, engine: OcrEngine) -> FileResult:
             raise InputFileError(f"{job.name}: no such file")
         doc = ocr_file(job.source, engine, name=job.name)
         outputs = write_outputs(doc, job.out_stem)
+    except MissingDependencyError:
+        raise  # not this file's fault: the whole run stops with one message
     except VnocrError as e:
         return FileResult(job.name, False, seconds=time.perf_counter() - start, error=str(e))
     except MemoryError:

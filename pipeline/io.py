@@ -57,21 +57,25 @@ class PageImage:
         return f"{self.source} page {self.index + 1}"
 
 
-def sniff(path: Path) -> str:
-    """Return the file's format (PNG, JPEG, TIFF, BMP, WEBP, PDF) from its first bytes."""
+def sniff(path: Path, name: str | None = None) -> str:
+    """Return the file's format (PNG, JPEG, TIFF, BMP, WEBP, PDF) from its first bytes.
+
+    ``name`` is how the file is called in error messages (default: the path).
+    """
+    label = name or str(path)
     try:
         with path.open("rb") as f:
             head = f.read(1024)
     except IsADirectoryError as e:
-        raise InputFileError(f"{path}: is a folder, not a file") from e
+        raise InputFileError(f"{label}: is a folder, not a file") from e
     except FileNotFoundError as e:
-        raise InputFileError(f"{path}: no such file") from e
+        raise InputFileError(f"{label}: no such file") from e
     except PermissionError as e:
-        raise InputFileError(f"{path}: permission denied") from e
+        raise InputFileError(f"{label}: permission denied") from e
     except OSError as e:
-        raise InputFileError(f"{path}: cannot read ({e.strerror or e})") from e
+        raise InputFileError(f"{label}: cannot read ({e.strerror or e})") from e
     if not head:
-        raise InputFileError(f"{path}: empty file (0 bytes)")
+        raise InputFileError(f"{label}: empty file (0 bytes)")
     for magic, kind in _MAGIC:
         if head.startswith(magic):
             return kind
@@ -79,9 +83,10 @@ def sniff(path: Path) -> str:
         return "WEBP"
     if b"%PDF-" in head:
         return "PDF"
-    preview = head[:24].decode("latin-1").encode("unicode_escape").decode("ascii")
+    preview = head[:32].decode("utf-8", errors="replace").split("\n")[0].strip()
+    preview = "".join(ch if ch.isprintable() else "?" for ch in preview)
     raise InputFileError(
-        f"{path}: not a PNG, JPEG, TIFF or PDF file (it starts with '{preview}')"
+        f"{label}: not a PNG, JPEG, TIFF or PDF file (it starts with '{preview}')"
     )
 
 
@@ -93,7 +98,7 @@ def load_pages(path: Path | str, name: str | None = None) -> Iterator[PageImage]
     """
     path = Path(path)
     source = name or path.name
-    kind = sniff(path)
+    kind = sniff(path, source)
     if kind == "PDF":
         yield from _pdf_pages(path, source)
     else:
@@ -103,7 +108,7 @@ def load_pages(path: Path | str, name: str | None = None) -> Iterator[PageImage]
 def count_pages(path: Path | str) -> int:
     """Number of pages in a scan file, without decoding the pixels."""
     path = Path(path)
-    kind = sniff(path)
+    kind = sniff(path, path.name)
     if kind == "PDF":
         pdf = _open_pdf(path, path.name)
         try:

@@ -11,6 +11,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.document import Document, Step
 from pipeline.io import load_pages
+from pipeline.layout import order_columns
 from pipeline.ocr import OcrConfig, OcrEngine, TesseractEngine
 
 
@@ -22,6 +23,8 @@ def ocr_file(
 ) -> Document:
     """OCR every page of a PNG/JPEG/TIFF/PDF file into a Document.
 
+    Two-column parts (header, recipients beside signature) are put in reading order.
+
     >>> doc = ocr_file("samples/quyet-dinh-ubnd.clean.tif")  # doctest: +SKIP
     >>> doc.text[:11]  # doctest: +SKIP
     'ỦY BAN NHÂN'
@@ -29,10 +32,11 @@ def ocr_file(
     path = Path(path)
     engine = engine or TesseractEngine()
     name = name or path.name
-    pages = tuple(engine.recognize(img) for img in load_pages(path, name))
+    pages = tuple(order_columns(engine.recognize(img)) for img in load_pages(path, name))
     config = getattr(engine, "config", None)
     settings = _settings(config) if isinstance(config, OcrConfig) else {}
-    return Document(name=name, pages=pages, steps=(Step("ocr", __version__, settings),))
+    steps = (Step("ocr", __version__, settings), Step("layout", __version__, {"columns": True}))
+    return Document(name=name, pages=pages, steps=steps)
 
 
 def _settings(config: OcrConfig) -> dict[str, object]:
