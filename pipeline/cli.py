@@ -1,12 +1,15 @@
 """The ``vnocr`` command: a thin shell over the library (argument parsing, logging, exit codes).
 
-Subcommands: ``run`` (scans to text), ``synth`` (render a text into scan-like pages).
-Only this module configures logging.
+Subcommands: ``run`` (scans to text) is defined here; the others belong to the module that
+does the work and keep their own arguments there (``synth``, ``report`` ...): the table
+``DELEGATED`` maps each to the module whose ``main(argv)`` runs it. Only this module
+configures logging.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import sys
@@ -20,6 +23,12 @@ from pipeline.io import write_atomic
 from pipeline.ocr import OcrConfig, TesseractEngine
 
 log = logging.getLogger("pipeline")
+
+#: Subcommands whose arguments and work live in their own module: name -> (module, help).
+DELEGATED: dict[str, tuple[str, str]] = {
+    "synth": ("pipeline.synth", "render a document text into scan-like page images"),
+    "report": ("pipeline.report", "compare OCR output with its source text (HTML + JSON)"),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,8 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--fail-fast", action="store_true", help="stop at the first failed file")
     run.set_defaults(func=_cmd_run)
 
-    synth = sub.add_parser("synth", help="render a document text into scan-like page images")
-    synth.set_defaults(func=None)
+    for name, (_, text) in DELEGATED.items():
+        sub.add_parser(name, help=text, add_help=False)
     return parser
 
 
@@ -60,10 +69,10 @@ def configure_logging(verbose: int, quiet: bool) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``vnocr`` and ``python -m pipeline``; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["synth"]:  # the synthesizer owns its own arguments
-        from pipeline import synth
-
-        return _guard(lambda: synth.main(argv[1:]))
+    if argv[:1] and argv[0] in DELEGATED:
+        configure_logging(0, False)
+        module = importlib.import_module(DELEGATED[argv[0]][0])
+        return _guard(lambda: module.main(argv[1:]))
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -30,6 +30,9 @@ MIN_SIDE = 32
 #: Larger images are refused before decoding: 150 Mpx is an A0 sheet at 300 dpi.
 MAX_PIXELS = 150_000_000
 
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
 _MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "PNG"),
     (b"\xff\xd8\xff", "JPEG"),
@@ -127,7 +130,8 @@ def _open_image(path: Path, source: str, kind: str) -> Image.Image:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
         raise InputFileError(f"{source}: image too large to decode safely ({e})") from e
     except OSError as e:
-        raise InputFileError(f"{source}: cannot decode {kind} image ({e})") from e
+        cause = str(e).replace(f"'{path}'", "").replace(str(path), source).strip()
+        raise InputFileError(f"{source}: cannot decode {kind} image ({cause})") from e
     return im
 
 
@@ -257,6 +261,7 @@ def write_atomic(path: Path | str, data: str | bytes) -> None:
     except OSError as e:
         raise OutputError(f"{path}: cannot create output ({e.strerror or e})") from e
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
         with os.fdopen(fd, "wb") as f:
             f.write(payload)
             f.flush()

@@ -22,6 +22,7 @@ _TONE_OF = {m: i + 1 for i, m in enumerate(TONE_MARKS)}
 _VOWELS = frozenset("aăâeêioôơuưy")
 _MARKED_VOWELS = frozenset("ăâêôơư")
 _NEW_STYLE_PAIRS = frozenset({"oa", "oe", "uy"})
+_CODAS = frozenset({"", "c", "ch", "m", "n", "ng", "nh", "p", "t"})
 _WORD = re.compile(r"[\w\u0300-\u036f]+")
 
 
@@ -78,7 +79,8 @@ def tone_position(base: str, style: ToneStyle = ToneStyle.OLD) -> int | None:
     Rules: a vowel with a vowel mark wins (the last one: ươ -> ơ); a closed syllable puts it
     on the last vowel; three vowels on the middle one; two vowels on the first, except
     oa/oe/uy in the new style. The u of qu and the i of gi belong to the consonant.
-    Returns None when the word has no vowel.
+    Returns None when the word is not shaped like one syllable (no vowel, or letters after
+    the final consonant, as in the garbled "Hudeng"), so garbage is never re-marked.
     """
     low = base.lower()
     start = 0
@@ -94,6 +96,8 @@ def tone_position(base: str, style: ToneStyle = ToneStyle.OLD) -> int | None:
     while end < len(low) and low[end] in _VOWELS:
         end += 1
     cluster = low[start:end]
+    if low[end:] not in _CODAS:
+        return None
     marked = [i for i, ch in enumerate(cluster) if ch in _MARKED_VOWELS]
     if marked:
         return start + marked[-1]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import struct
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -102,8 +104,19 @@ def test_tiny_image_refused(tmp_path: Path) -> None:
         list(load_pages(path))
 
 
+def _png_header_only(width: int, height: int) -> bytes:
+    """A PNG whose header claims a size, with no pixel data: tests refusal before decoding."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    idat = b"IDAT" + zlib.compress(b"\x00" * 16)
+    return (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(ihdr)) + chunk
+            + struct.pack(">I", zlib.crc32(chunk)) + struct.pack(">I", len(idat) - 4) + idat
+            + struct.pack(">I", zlib.crc32(idat)) + b"\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
 def test_huge_image_refused_before_decoding(tmp_path: Path) -> None:
-    path = _page(tmp_path, "huge.png", size=(40000, 40000), mode="1")  # 1-bit: small on disk
+    path = tmp_path / "huge.png"
+    path.write_bytes(_png_header_only(40000, 40000))
     with pytest.raises(InputFileError, match=r"huge\.png.*too large"):
         list(load_pages(path))
 
@@ -138,6 +151,7 @@ def test_write_atomic_replaces_whole_file_and_leaves_no_temp(tmp_path: Path) -> 
     write_atomic(target, "mới\n")
     assert target.read_text(encoding="utf-8") == "mới\n"
     assert os.listdir(target.parent) == ["a.txt"]
+    assert target.stat().st_mode & 0o644 == 0o644  # readable like any file, not 0600
 
 
 def test_write_atomic_to_read_only_folder_raises_output_error(tmp_path: Path) -> None:

@@ -53,6 +53,11 @@ def test_place_tones_keeps_everything_else() -> None:
     assert place_tones(text) == "Số 164-KH/HU: hòa bình, thủy lợi; quá trình!"
 
 
+def test_garbled_tokens_are_left_alone() -> None:
+    assert place_tone("Hudéng") == "Hudéng"
+    assert place_tones("clr(rng phtc") == "clr(rng phtc"
+
+
 def test_decomposed_input_is_composed() -> None:
     assert place_tones("ho\u0300a") == "hòa" == nfc("ho\u0300a")
 
