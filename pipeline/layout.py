@@ -22,31 +22,59 @@ _RIGHT_PAR = 1000
 
 
 def order_columns(page: Page) -> Page:
-    """Return the page with two-column runs read column by column (left, then right)."""
+    """Return the page with two-column runs read column by column (left, then right).
+
+    The column boundary is the median centre of the wide gaps found on the page; a run is
+    a maximal sequence of lines that are split at such a gap or lie wholly on one side of
+    the boundary. A line across the boundary (title, body text) ends a run.
+    """
     if not page.lines or page.width <= 0:
         return page
-    min_gap = COLUMN_GAP * page.width
-    pieces = [_split(line, min_gap) for line in page.lines]
+    pieces = [_split(line, COLUMN_GAP * page.width) for line in page.lines]
+    gaps = [_gap_center(p) for p in pieces if len(p) >= 2]
+    if not gaps:
+        return page
+    mid = median(gaps)
+    tol = 0.01 * page.width
+
+    def one_side(k: int) -> bool:
+        box = page.lines[k].box
+        return box is not None and (box.right < mid + tol or box.left > mid - tol)
+
     out: list[Line] = []
-    i = floor = 0  # lines before ``floor`` belong to an earlier run and are placed
+    i = 0
     while i < len(pieces):
-        if len(pieces[i]) < 2:
+        if len(pieces[i]) < 2 and not one_side(i):
             out.append(page.lines[i])
             i += 1
             continue
-        run_start, run_end, mid = _run_around(pieces, i, page.lines, floor)
-        # lines before i that were added as single lines but belong to the run are re-taken
-        del out[len(out) - (i - run_start):]
+        end = i
+        while end < len(pieces) and (len(pieces[end]) >= 2 or one_side(end)):
+            end += 1
+        if not any(len(p) >= 2 for p in pieces[i:end]):  # one-sided lines only: keep order
+            out.extend(page.lines[i:end])
+            i = end
+            continue
         left: list[Line] = []
         right: list[Line] = []
-        for segs in pieces[run_start:run_end]:
+        for segs in pieces[i:end]:
             for seg in segs:
                 center = (seg.box.left + seg.box.right) / 2 if seg.box else 0
                 (left if center < mid else right).append(seg)
         out.extend(left)
         out.extend(replace(seg, par=seg.par + _RIGHT_PAR) for seg in right)
-        i = floor = run_end
+        i = end
     return replace(page, lines=tuple(out))
+
+
+def _gap_center(segs: list[Line]) -> float:
+    """Centre of the widest gap between consecutive segments of a split line."""
+    best = max(
+        zip(segs, segs[1:], strict=False),
+        key=lambda pair: (pair[1].box.left if pair[1].box else 0)
+        - (pair[0].box.right if pair[0].box else 0),
+    )
+    return ((best[0].box.right if best[0].box else 0) + (best[1].box.left if best[1].box else 0)) / 2
 
 
 def _split(line: Line, min_gap: float) -> list[Line]:
@@ -72,36 +100,3 @@ def _box(words: list[Word]) -> Box | None:
         if box is not None and w.box is not None:
             box = box.union(w.box)
     return box
-
-
-def _run_around(
-    pieces: list[list[Line]], i: int, lines: tuple[Line, ...], floor: int
-) -> tuple[int, int, float]:
-    """The run of two-column lines containing split line ``i``, and its column boundary.
-
-    Neighbours join the run while they are split too or lie wholly on one side of the
-    boundary; a line that crosses it (a centred title, a body line) ends the run.
-    """
-    first = pieces[i]
-    gap_left = first[0].box.right if first[0].box else 0
-    gap_right = first[1].box.left if first[1].box else 0
-    mid = (gap_left + gap_right) / 2
-
-    def joins(k: int) -> bool:
-        if len(pieces[k]) >= 2:
-            return True
-        box = lines[k].box
-        return box is not None and (box.right < mid or box.left > mid)
-
-    start = i
-    while start > floor and joins(start - 1):
-        start -= 1
-    end = i + 1
-    while end < len(pieces) and joins(end):
-        end += 1
-    splits = [p for p in pieces[start:end] if len(p) >= 2]
-    centers = [
-        ((p[0].box.right if p[0].box else 0) + (p[1].box.left if p[1].box else 0)) / 2
-        for p in splits
-    ]
-    return start, end, median(centers)
