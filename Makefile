@@ -9,7 +9,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng fonts-liberati
 SAMPLES := samples
 OUT ?= out
 
-.PHONY: demo test test-quick bench system venv lint clean samples
+.PHONY: demo test test-quick bench system venv lint clean samples models lexicon
 
 demo: system venv
 	$(VENV)/bin/vnocr run $(SAMPLES) -o $(OUT)
@@ -22,6 +22,16 @@ test-quick: venv
 
 bench: system venv
 	$(PY) bench/ocr_bench.py
+	$(PY) bench/lm_bench.py
+	$(PY) bench/report_bench.py
+
+# Rebuild the shipped language model from the corpora (held-out dev documents excluded).
+models: venv
+	$(PY) -m pipeline.lm build ../shared/corpus/lm ../shared/corpus/party -o models/lm.npz --held-out bench/splits.json
+
+# Rebuild lexicon/ from installed word lists (underthesea, hunspell-vi, tesseract vie).
+lexicon: venv
+	$(PY) bench/build_lexicon.py
 
 # Re-render the shipped sample scans from their source texts.
 samples: system venv
