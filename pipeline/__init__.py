@@ -13,7 +13,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from pipeline.batch import BatchResult, FileResult, Job, find_jobs, run_batch
+from pipeline.batch import BatchConfig, BatchResult, FileResult, Job, find_jobs, run_batch
 from pipeline.document import (
     Box,
     Correction,
@@ -36,9 +36,10 @@ from pipeline.errors import (
 )
 from pipeline.io import PageImage, load_pages, write_atomic
 from pipeline.ocr import OcrConfig, OcrEngine, TesseractEngine, check_tesseract
-from pipeline.process import ocr_file
+from pipeline.process import PipelineConfig, ocr_file
 
 __all__ = [
+    "BatchConfig",
     "BatchResult",
     "Box",
     "Correction",
@@ -57,6 +58,7 @@ __all__ = [
     "OutputError",
     "Page",
     "PageImage",
+    "PipelineConfig",
     "Section",
     "Step",
     "TesseractEngine",

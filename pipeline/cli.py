@@ -17,10 +17,19 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.batch import BatchResult, FileResult, find_jobs, run_batch, summary_dict
+from pipeline.batch import (
+    BatchConfig,
+    BatchResult,
+    find_jobs,
+    make_executor,
+    run_batch,
+    summary_dict,
+)
 from pipeline.errors import ExitCode, VnocrError
 from pipeline.io import write_atomic
-from pipeline.ocr import OcrConfig, TesseractEngine
+from pipeline.ocr import OcrConfig
+from pipeline.process import PipelineConfig
+from pipeline.progress import BarProgress, LogProgress, NullProgress, Progress
 
 log = logging.getLogger("pipeline")
 
@@ -49,7 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--lang", default="vie", help="Tesseract language model (default: vie)")
     run.add_argument("--psm", type=int, default=3, help="Tesseract page segmentation mode")
     run.add_argument("--timeout", type=float, default=300.0, help="seconds per page at most")
+    run.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: cores)")
+    run.add_argument("--force", action="store_true", help="redo documents that are up to date")
     run.add_argument("--fail-fast", action="store_true", help="stop at the first failed file")
+    run.add_argument("--log-json", type=Path, help="append one JSON line per document here")
+    run.add_argument(
+        "--dask", metavar="ADDRESS", help="run on a Dask cluster (tcp://host:8786, or 'local')"
+    )
     run.set_defaults(func=_cmd_run)
 
     for name, (_, text) in DELEGATED.items():
@@ -99,21 +114,44 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if not jobs:
         log.error("no PNG, JPEG, TIFF or PDF files found in %s", ", ".join(map(str, args.inputs)))
         return ExitCode.input_file
-    engine = TesseractEngine(OcrConfig(lang=args.lang, psm=args.psm, timeout_s=args.timeout))
-
-    def report(result: FileResult) -> None:
-        if result.ok:
-            log.info("done: %s (%d pages, %.1f s)", result.name, result.pages, result.seconds)
-
-    result = run_batch(jobs, engine, on_result=report, fail_fast=args.fail_fast)
+    ocr = OcrConfig(lang=args.lang, psm=args.psm, timeout_s=args.timeout)
+    config = BatchConfig(
+        pipeline=PipelineConfig(ocr=ocr),
+        workers=args.jobs,
+        force=args.force,
+        fail_fast=args.fail_fast,
+        log_json=args.log_json,
+    )
+    executor = make_executor(args.jobs, args.dask) if args.dask else None
+    try:
+        result = run_batch(jobs, args.out, config, executor=executor, progress=_progress(args))
+    finally:
+        if executor is not None:
+            executor.shutdown()
     summary = args.out / "summary.json"
     write_atomic(summary, json.dumps(summary_dict(result), ensure_ascii=False, indent=1) + "\n")
     return _finish(result, args.out)
 
 
+def _progress(args: argparse.Namespace) -> Progress:
+    if args.quiet:
+        return NullProgress()
+    return BarProgress() if sys.stderr.isatty() else LogProgress()
+
+
 def _finish(result: BatchResult, out: Path) -> int:
-    ok, bad = len(result.succeeded), len(result.failed)
-    print(f"vnocr: {ok} of {ok + bad} files done, {bad} failed; outputs in {out}/", flush=True)
+    done = sum(f.status == "done" for f in result.files)
+    skipped = sum(f.status == "skipped" for f in result.files)
+    bad = len(result.failed)
+    total = len(result.files)
+    print(
+        f"vnocr: {done + skipped} of {total} files done ({skipped} up to date), {bad} failed; "
+        f"outputs in {out}/",
+        flush=True,
+    )
+    if result.interrupted:
+        log.error("interrupted: run the same command again to resume (finished files are kept)")
+        return ExitCode.ctrl_c
     if bad == 0:
         return ExitCode.ok
-    return ExitCode.some_files_failed if ok else ExitCode.all_files_failed
+    return ExitCode.some_files_failed if done + skipped else ExitCode.all_files_failed

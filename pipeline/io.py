@@ -12,7 +12,7 @@ import os
 import re
 import tempfile
 import warnings
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,19 +93,29 @@ def sniff(path: Path, name: str | None = None) -> str:
     )
 
 
-def load_pages(path: Path | str, name: str | None = None) -> Iterator[PageImage]:
+def load_pages(
+    path: Path | str, name: str | None = None, pages: Collection[int] | None = None
+) -> Iterator[PageImage]:
     """Yield the pages of a scan file, one at a time.
 
     ``name`` is how the file is called in messages and outputs (default: the file name),
-    so that absolute paths of the machine never end up in a Document.
+    so that absolute paths of the machine never end up in a Document. ``pages`` (0-based
+    indices) limits which pages are decoded, so a worker can take one page of a long PDF.
     """
     path = Path(path)
     source = name or path.name
     kind = sniff(path, source)
     if kind == "PDF":
-        yield from _pdf_pages(path, source)
+        yield from _pdf_pages(path, source, pages)
     else:
-        yield from _image_pages(path, source, kind)
+        yield from _image_pages(path, source, kind, pages)
+
+
+def load_page(path: Path | str, index: int, name: str | None = None) -> PageImage:
+    """One page (0-based) of a scan file; InputFileError when the file has no such page."""
+    for page in load_pages(path, name, (index,)):
+        return page
+    raise InputFileError(f"{name or Path(path).name}: has no page {index + 1}")
 
 
 def count_pages(path: Path | str) -> int:
@@ -135,10 +145,14 @@ def _open_image(path: Path, source: str, kind: str) -> Image.Image:
     return im
 
 
-def _image_pages(path: Path, source: str, kind: str) -> Iterator[PageImage]:
+def _image_pages(
+    path: Path, source: str, kind: str, pages: Collection[int] | None
+) -> Iterator[PageImage]:
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     with _open_image(path, source, kind) as im:
         for index, frame in enumerate(ImageSequence.Iterator(im)):
+            if pages is not None and index not in pages:
+                continue
             label = f"{source} page {index + 1}"
             w, h = frame.size
             if w * h > MAX_PIXELS:
@@ -226,10 +240,12 @@ def _pdf_failure(path: Path) -> str:
     return "cannot open PDF: damaged or not a PDF"
 
 
-def _pdf_pages(path: Path, source: str) -> Iterator[PageImage]:
+def _pdf_pages(path: Path, source: str, pages: Collection[int] | None) -> Iterator[PageImage]:
     pdf = _open_pdf(path, source)
     try:
         for index in range(len(pdf)):
+            if pages is not None and index not in pages:
+                continue
             label = f"{source} page {index + 1}"
             try:
                 page = pdf[index]

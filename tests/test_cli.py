@@ -68,8 +68,8 @@ def test_run_folder_writes_text_and_json_and_isolates_bad_files(
     assert doc.text == text.rstrip("\n")
     assert all(w.box is not None and 0 <= (w.conf or 0) <= 1 for w in doc.words)
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert (summary["succeeded"], summary["failed"]) == (1, 3)
-    errors = {r["name"]: r["error"] for r in summary["results"] if not r["ok"]}
+    assert (summary["done"], summary["failed"]) == (1, 3)
+    errors = {r["name"]: r["error"] for r in summary["results"] if r["status"] == "failed"}
     assert "empty file" in errors["empty.png"]
     assert "not a PNG, JPEG, TIFF or PDF" in errors["notes.png"]
     assert "broken.pdf" in errors["broken.pdf"]
