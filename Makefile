@@ -24,6 +24,8 @@ bench: system venv
 	$(PY) bench/ocr_bench.py
 	$(PY) bench/lm_bench.py
 	$(PY) bench/report_bench.py
+	$(PY) bench/structure_bench.py
+	$(PY) bench/batch_bench.py
 
 # Rebuild the shipped language model from the corpora (held-out dev documents excluded).
 models: venv

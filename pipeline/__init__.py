@@ -18,9 +18,11 @@ from pipeline.document import (
     Box,
     Correction,
     Document,
+    Header,
     Line,
     Page,
     Section,
+    Signature,
     Step,
     Word,
 )
@@ -36,16 +38,23 @@ from pipeline.errors import (
 )
 from pipeline.io import PageImage, load_pages, write_atomic
 from pipeline.ocr import OcrConfig, OcrEngine, TesseractEngine, check_tesseract
+from pipeline.markdown import to_markdown
 from pipeline.process import PipelineConfig, ocr_file
+from pipeline.report import Comparison, CompareOptions, compare, report_for
+from pipeline.sources import read_source
+from pipeline.structure import parse, structure
 
 __all__ = [
     "BatchConfig",
     "BatchResult",
     "Box",
+    "CompareOptions",
+    "Comparison",
     "Correction",
     "Document",
     "ExitCode",
     "FileResult",
+    "Header",
     "InputFileError",
     "Job",
     "Line",
@@ -60,15 +69,22 @@ __all__ = [
     "PageImage",
     "PipelineConfig",
     "Section",
+    "Signature",
     "Step",
     "TesseractEngine",
     "VnocrError",
     "Word",
-    "__version__",
     "check_tesseract",
+    "compare",
     "find_jobs",
     "load_pages",
     "ocr_file",
+    "parse",
+    "read_source",
+    "report_for",
     "run_batch",
+    "structure",
+    "to_markdown",
     "write_atomic",
+    "__version__",
 ]

@@ -29,6 +29,7 @@ from typing import Any
 from pipeline.document import Document, Page
 from pipeline.errors import InputFileError, MissingDependencyError, OutputError, VnocrError
 from pipeline.io import SCAN_SUFFIXES, count_pages, load_page, write_atomic
+from pipeline.markdown import to_markdown
 from pipeline.ocr import TesseractEngine, check_tesseract
 from pipeline.process import PipelineConfig, assemble, recognize_page
 from pipeline.progress import NullProgress, Progress
@@ -141,17 +142,18 @@ def _strip_suffix(name: str) -> str:
 # --------------------------------------------------------------------------- outputs
 
 
-def output_paths(out_stem: Path) -> tuple[Path, Path]:
-    """``STEM.txt`` and ``STEM.json``."""
-    return out_stem.with_name(out_stem.name + ".txt"), out_stem.with_name(out_stem.name + ".json")
+def output_paths(out_stem: Path) -> tuple[Path, Path, Path]:
+    """``STEM.txt``, ``STEM.md`` and ``STEM.json`` (written in this order; JSON last)."""
+    return tuple(out_stem.with_name(out_stem.name + ext) for ext in (".txt", ".md", ".json"))  # type: ignore[return-value]
 
 
 def write_outputs(doc: Document, out_stem: Path) -> tuple[Path, ...]:
-    """Write ``STEM.txt`` (the text) and ``STEM.json`` (the Document), each atomically."""
-    txt, js = output_paths(out_stem)
+    """Write the text, the Markdown of its structure and the Document JSON, each atomically."""
+    txt, md, js = output_paths(out_stem)
     write_atomic(txt, doc.text + "\n")
+    write_atomic(md, to_markdown(doc))
     write_atomic(js, json.dumps(doc.to_dict(), ensure_ascii=False, indent=1) + "\n")
-    return (txt, js)
+    return (txt, md, js)
 
 
 def file_key(path: Path, fingerprint: str) -> str:

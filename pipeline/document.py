@@ -9,11 +9,14 @@ back. This module is stdlib only and does no I/O; JSON goes through ``to_dict`` 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 #: Version of the JSON written by :meth:`Document.to_dict`; bumped on incompatible changes.
-SCHEMA_VERSION = 1
+#: 2: ``header`` became a :class:`Header` object; sections gained ``kind``/``number``/``fields``;
+#: ``recipients`` and ``signature`` were added. Version 1 files still load.
+SCHEMA_VERSION = 2
 
 
 def nfc(text: str) -> str:
@@ -52,6 +55,15 @@ class Box:
             max(self.right, other.right),
             max(self.bottom, other.bottom),
         )
+
+
+def enclosing(boxes: Iterable[Box | None]) -> Box | None:
+    """The smallest box around all given boxes (None when there is none)."""
+    out: Box | None = None
+    for box in boxes:
+        if box is not None:
+            out = box if out is None else out.union(box)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +129,13 @@ class Correction:
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """A numbered part of the body (I., 1., a), Điều 3 ...) and its children."""
+    """A numbered part of the body (I., 1., a), Điều 3 ...) and its children.
+
+    ``kind`` names the numbering scheme (``phan``, ``chuong``, ``muc``, ``dieu``, ``roman``,
+    ``upper``, ``number``, ``letter``, ``dash``, ``plus``, ``appendix``), ``number`` is the
+    value in it ("2" for "II." and for "Điều 2", "đ" for "đ)"), and ``fields`` holds labelled
+    lines such as "Cơ quan chủ trì: ..." found directly inside the section.
+    """
 
     label: str
     level: int
@@ -126,6 +144,52 @@ class Section:
     page: int | None = None
     line: int | None = None
     children: tuple[Section, ...] = ()
+    kind: str = ""
+    number: str = ""
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """What a Vietnamese administrative document says about itself above its body.
+
+    Empty strings mean "not found". ``symbol`` is the ký hiệu as printed ("164-KH/HU",
+    "12/2024/TT-BTC"); ``number``, ``year``, ``type_code`` and ``issuer_code`` are its parts
+    (``year`` is the symbol's year, else the year of ``date``). ``date`` is ISO (YYYY-MM-DD).
+    ``motto`` is ``national`` (CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM), ``party`` (ĐẢNG CỘNG SẢN
+    VIỆT NAM) or "". ``authority`` is the line some decisions centre under the subject
+    ("ỦY BAN NHÂN DÂN TỈNH BÌNH ĐỊNH"); ``addressees`` the "Kính gửi:" list.
+    """
+
+    issuer: str = ""
+    parent_issuer: str = ""
+    motto: str = ""
+    symbol: str = ""
+    number: str = ""
+    year: int | None = None
+    type_code: str = ""
+    issuer_code: str = ""
+    place: str = ""
+    date: str = ""
+    doc_type: str = ""
+    subject: str = ""
+    authority: str = ""
+    addressees: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """The signature block: "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / name".
+
+    ``on_behalf`` holds the authority lines that start with T/M, TM., K/T, KT., Q., TL.,
+    TUQ.; ``position`` is the signer's own title; ``name`` the signer.
+    """
+
+    on_behalf: tuple[str, ...] = ()
+    position: str = ""
+    name: str = ""
+    page: int | None = None
+    line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +209,10 @@ class Document:
     pages: tuple[Page, ...] = ()
     corrections: tuple[Correction, ...] = ()
     sections: tuple[Section, ...] = ()
-    header: dict[str, Any] | None = None
+    header: Header | None = None
     steps: tuple[Step, ...] = ()
+    recipients: tuple[str, ...] = ()  # the "Nơi nhận:" list, one entry per recipient
+    signature: Signature | None = None
 
     @property
     def text(self) -> str:
@@ -173,8 +239,10 @@ class Document:
             pages=tuple(_page(p) for p in data.get("pages", ())),
             corrections=tuple(Correction(**c) for c in data.get("corrections", ())),
             sections=tuple(_section(s) for s in data.get("sections", ())),
-            header=data.get("header"),
+            header=_header(data.get("header")),
             steps=tuple(Step(**s) for s in data.get("steps", ())),
+            recipients=tuple(data.get("recipients", ())),
+            signature=_signature(data.get("signature")),
         )
 
     @classmethod
@@ -206,9 +274,7 @@ def _box(data: dict[str, int] | None) -> Box | None:
 def _page(data: dict[str, Any]) -> Page:
     lines = tuple(
         Line(
-            words=tuple(
-                Word(w["text"], _box(w.get("box")), w.get("conf")) for w in ln["words"]
-            ),
+            words=tuple(Word(w["text"], _box(w.get("box")), w.get("conf")) for w in ln["words"]),
             box=_box(ln.get("box")),
             block=ln.get("block", 0),
             par=ln.get("par", 0),
@@ -227,4 +293,33 @@ def _section(data: dict[str, Any]) -> Section:
         page=data.get("page"),
         line=data.get("line"),
         children=tuple(_section(c) for c in data.get("children", ())),
+        kind=data.get("kind", ""),
+        number=data.get("number", ""),
+        fields=dict(data.get("fields", {})),
+    )
+
+
+def _header(data: dict[str, Any] | None) -> Header | None:
+    """A Header from JSON; unknown keys (a version 1 free-form dict) are dropped."""
+    if not data:
+        return None
+    known = {k: v for k, v in data.items() if k in Header.__dataclass_fields__}
+    if "addressees" in known:
+        known["addressees"] = tuple(known["addressees"])
+    if "year" in known and known["year"] is not None:
+        known["year"] = int(known["year"])
+    if "number" in known:
+        known["number"] = str(known["number"])
+    return Header(**known)
+
+
+def _signature(data: dict[str, Any] | None) -> Signature | None:
+    if not data:
+        return None
+    return Signature(
+        on_behalf=tuple(data.get("on_behalf", ())),
+        position=data.get("position", ""),
+        name=data.get("name", ""),
+        page=data.get("page"),
+        line=data.get("line"),
     )

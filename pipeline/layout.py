@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from statistics import median
 
-from pipeline.document import Box, Line, Page, Word
+from pipeline.document import Line, Page, Word, enclosing
 
 #: A gap wider than this fraction of the page width separates two columns.
 COLUMN_GAP = 0.05
@@ -91,12 +91,4 @@ def _split(line: Line, min_gap: float) -> list[Line]:
             groups[-1].append(word)
     if len(groups) == 1:
         return [line]
-    return [replace(line, words=tuple(g), box=_box(g)) for g in groups]
-
-
-def _box(words: list[Word]) -> Box | None:
-    box = words[0].box
-    for w in words[1:]:
-        if box is not None and w.box is not None:
-            box = box.union(w.box)
-    return box
+    return [replace(line, words=tuple(g), box=enclosing(w.box for w in g)) for g in groups]

@@ -14,7 +14,7 @@ from typing import Protocol
 
 import pytesseract
 
-from pipeline.document import Box, Line, Page, Word, nfc
+from pipeline.document import Box, Line, Page, Word, enclosing, nfc
 from pipeline.errors import MissingDependencyError, OcrEngineError, OcrTimeoutError
 from pipeline.io import PDF_DPI, PageImage
 
@@ -116,9 +116,6 @@ def to_page(data: dict[str, list], image: PageImage) -> Page:
         groups.setdefault(key, []).append(Word(text, box, round(conf / 100.0, 4)))
     lines = []
     for (block, par, _), words in groups.items():
-        box = words[0].box
-        for w in words[1:]:
-            box = box.union(w.box) if box and w.box else box
-        lines.append(Line(tuple(words), box, block, par))
+        lines.append(Line(tuple(words), enclosing(w.box for w in words), block, par))
     h, w = image.pixels.shape[:2]
     return Page(image.index, tuple(lines), width=w, height=h, dpi=image.dpi)

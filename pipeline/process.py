@@ -20,6 +20,7 @@ from pipeline.document import Document, Page, Step
 from pipeline.io import PageImage, load_pages
 from pipeline.layout import order_columns
 from pipeline.ocr import OcrConfig, OcrEngine, TesseractEngine
+from pipeline.structure import structure
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,7 @@ class PipelineConfig:
 
     ocr: OcrConfig = field(default_factory=OcrConfig)
     columns: bool = True  # read two-column header/signature runs column by column
+    structure: bool = True  # parse header, sections, recipients, signature
 
     def settings(self) -> dict[str, Any]:
         """The settings as plain data (for Document.steps and summary.json)."""
@@ -55,7 +57,10 @@ def assemble(name: str, pages: Sequence[Page], config: PipelineConfig) -> Docume
     steps = [Step("ocr", __version__, {"engine": "tesseract", "lang": ocr.lang, "psm": ocr.psm})]
     if config.columns:
         steps.append(Step("layout", __version__, {"columns": True}))
-    return Document(name=name, pages=tuple(pages), steps=tuple(steps))
+    doc = Document(name=name, pages=tuple(pages), steps=tuple(steps))
+    if config.structure:
+        doc = structure(doc)
+    return doc
 
 
 def ocr_file(

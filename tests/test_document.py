@@ -4,29 +4,64 @@ import json
 
 import pytest
 
-from pipeline.document import Box, Correction, Document, Line, Page, Section, Step, Word
+from pipeline.document import (
+    SCHEMA_VERSION,
+    Box,
+    Correction,
+    Document,
+    Header,
+    Line,
+    Page,
+    Section,
+    Signature,
+    Step,
+    Word,
+)
 
 
 def _doc() -> Document:
     words = (Word("Số", Box(10, 10, 60, 40), 0.96), Word("164-KH/HU", Box(70, 10, 300, 40), 0.9))
     line = Line(words, Box(10, 10, 300, 40), block=1, par=1)
     body = Line((Word("Kế"), Word("hoạch")), None, block=2, par=1)
-    sec = Section("I.", 1, "MỤC ĐÍCH", "text", 0, 3, (Section("1.", 2, "Mục đích"),))
+    fields = {"Cơ quan chủ trì": "UBND"}
+    child = Section("1.", 2, "Mục đích", kind="number", number="1", fields=fields)
+    sec = Section("I.", 1, "MỤC ĐÍCH", "text", 0, 3, (child,), kind="roman", number="1")
     return Document(
         name="sub/a.png",
         pages=(Page(0, (line, body), 2480, 3508, 300), Page(1, ())),
         corrections=(Correction(0, 1, 0, "ke", "Kế", 1.5, "diacritics"),),
         sections=(sec,),
-        header={"number": "164", "date": "2024-08-20"},
+        header=Header(
+            issuer="HUYỆN ỦY SƠN HÀ",
+            number="164",
+            year=2024,
+            date="2024-08-20",
+            addressees=("Các chi bộ",),
+        ),
         steps=(Step("ocr", "0.1.0", {"lang": "vie"}),),
+        recipients=("Như trên;", "Lưu: VT."),
+        signature=Signature(("T/M BAN THƯỜNG VỤ",), "PHÓ BÍ THƯ", "Trần Văn A", 0, 40),
     )
 
 
 def test_json_round_trip_rebuilds_equal_document() -> None:
     doc = _doc()
     data = json.loads(json.dumps(doc.to_dict(), ensure_ascii=False))
-    assert data["schema"] == "vnocr.document" and data["version"] == 1
+    assert data["schema"] == "vnocr.document" and data["version"] == SCHEMA_VERSION == 2
     assert Document.from_dict(data) == doc
+
+
+def test_version_1_header_dict_still_loads() -> None:
+    data = {
+        "schema": "vnocr.document",
+        "version": 1,
+        "name": "a",
+        "header": {"number": "164", "date": "2024-08-20", "unknown": 1},
+        "sections": [{"label": "I.", "level": 1}],
+    }
+    doc = Document.from_dict(data)
+    assert doc.header == Header(number="164", date="2024-08-20")
+    assert doc.sections[0].kind == "" and doc.sections[0].fields == {}
 
 
 def test_newer_schema_is_refused() -> None:

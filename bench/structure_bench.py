@@ -1,0 +1,267 @@
+"""Structure parsing figures: header-field exact match and section-heading F1.
+
+Reads the hand annotations in tests/data/structure/*.json (header fields and the section
+headings, as paths such as "Điều 3 > 1. > a)"), parses the annotated text, and prints the
+figures per split (tuning / held_out; see bench/splits.json). ``--ocr`` also renders each
+text with the synthesizer, OCRs it with Tesseract (vie, no correction) and reports heading
+F1 on that raw OCR text. ``--time`` prints parse speed.
+
+    python bench/structure_bench.py [--ocr] [--profile scan] [--time] [--show NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from pipeline.document import Document, Section  # noqa: E402
+from pipeline.structure import parse  # noqa: E402
+from pipeline.structure.lines import strip_spec_markers  # noqa: E402
+from pipeline.structure.numbering import HEADING_KINDS, label_of  # noqa: E402
+
+ANNOTATIONS = REPO / "tests" / "data" / "structure"
+HEADER_FIELDS = (
+    "issuer",
+    "parent_issuer",
+    "motto",
+    "symbol",
+    "number",
+    "year",
+    "type_code",
+    "issuer_code",
+    "place",
+    "date",
+    "doc_type",
+    "subject",
+)
+
+
+def source_path(ann: dict) -> Path:
+    """The annotated text: repo-relative (samples/...) or under ../shared."""
+    rel = ann["file"]
+    return REPO / rel if (REPO / rel).exists() else REPO.parent / "shared" / rel
+
+
+def load_text(ann: dict) -> str:
+    text = source_path(ann).read_text(encoding="utf-8")
+    return strip_spec_markers(text) if text.lstrip().startswith("@left") else text
+
+
+def heading_paths(sections: tuple[Section, ...], prefix: str = "") -> list[str]:
+    """Heading paths ("Chương I > Điều 2 > 1.") of numbered nodes; lists (-, +) are skipped."""
+    out: list[str] = []
+    for s in sections:
+        if s.kind in HEADING_KINDS:
+            key = (
+                label_of(s.kind, int(s.number))
+                if s.kind != "letter" and s.number.isdigit()
+                else s.label
+            )
+            if s.kind == "letter":
+                key = f"{s.number})"
+            if s.kind == "dotted":
+                key = s.label
+            path = f"{prefix} > {key}" if prefix else key
+            out.append(path)
+            out += heading_paths(s.children, path)
+        elif s.kind == "appendix":
+            path = f"{prefix} > Phụ lục" if prefix else "Phụ lục"
+            out += heading_paths(s.children, path)
+        else:
+            out += heading_paths(s.children, prefix)
+    return out
+
+
+def f1(pred: list[str], gold: list[str]) -> tuple[int, int, int]:
+    """(true positives, predicted, gold) counted as multisets."""
+    from collections import Counter
+
+    p, g = Counter(pred), Counter(gold)
+    return sum((p & g).values()), sum(p.values()), sum(g.values())
+
+
+def header_score(doc: Document, gold: dict) -> tuple[int, int, list[str]]:
+    h = doc.header
+    ok, total, wrong = 0, 0, []
+    for key in HEADER_FIELDS:
+        if key not in gold:
+            continue
+        total += 1
+        got = getattr(h, key) if h else None
+        want = gold[key]
+        if isinstance(got, str):
+            got = " ".join(got.split())
+        if isinstance(want, str):
+            want = " ".join(want.split())
+        if got == want or (got in (None, "") and want in (None, "")):
+            ok += 1
+        else:
+            wrong.append(f"{key}: got {got!r} want {want!r}")
+    return ok, total, wrong
+
+
+def ocr_document(text: str, profile: str) -> Document:
+    from pipeline import synth
+    from pipeline.io import PageImage
+    from pipeline.ocr import OcrConfig, TesseractEngine
+
+    engine = TesseractEngine(OcrConfig())
+    pages = []
+    for page in synth.synthesize(text, profile=profile, seed=0):
+        img = PageImage("synth", page.index, page.dpi, page.pixels)
+        pages.append(engine.recognize(img))
+    return Document("synth", tuple(pages))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--ocr", action="store_true", help="also synth + Tesseract (slow)")
+    ap.add_argument("--profile", default="scan")
+    ap.add_argument("--time", action="store_true")
+    ap.add_argument(
+        "--manifest", action="store_true", help="kind counts vs manifest.jsonl (tuning files)"
+    )
+    ap.add_argument("--split", default="", help="only this split (tuning or held_out)")
+    ap.add_argument("--only", default="", help="only annotation files whose name contains this")
+    ap.add_argument("--show", default="", help="print the differences for files containing this")
+    args = ap.parse_args(argv)
+    totals: dict[str, list[int]] = {}
+    for path in sorted(ANNOTATIONS.glob("*.json")):
+        ann = json.loads(path.read_text(encoding="utf-8"))
+        if (args.split and ann["split"] != args.split) or args.only not in path.stem:
+            continue
+        if not source_path(ann).exists():
+            print(f"skip {ann['file']} (source not found)")
+            continue
+        text = load_text(ann)
+        doc = parse(text, name=Path(ann["file"]).name)
+        hok, htot, wrong = header_score(doc, ann.get("header", {}))
+        pred = heading_paths(doc.sections)
+        kinds = ann.get("kinds")  # annotated kinds only, when a long document is partly annotated
+        if kinds:
+            pred = [p for p in pred if _last_kind(p) in kinds]
+        tp, np_, ng = f1(pred, ann["headings"])
+        row = totals.setdefault(ann["split"], [0] * 8)
+        for i, v in enumerate((hok, htot, tp, np_, ng, 1, 0, 0)):
+            row[i] += v
+        line = f"{ann['split']:9s} {path.stem[:48]:48s} header {hok}/{htot}  "
+        line += f"headings tp={tp} pred={np_} gold={ng}"
+        if args.ocr and ann.get("ocr", True):
+            t0 = time.perf_counter()
+            odoc = parse(ocr_document(source_path(ann).read_text(encoding="utf-8"), args.profile))
+            opred = heading_paths(odoc.sections)
+            if kinds:
+                opred = [p for p in opred if _last_kind(p) in kinds]
+            otp, onp, ong = f1(opred, ann["headings"])
+            row[6] += otp
+            row[7] += onp
+            line += f"  ocr tp={otp} pred={onp} ({time.perf_counter() - t0:.0f}s)"
+        print(line)
+        if args.show and args.show in path.stem:
+            print("\n".join("   " + w for w in wrong))
+            print("   missing:", [g for g in ann["headings"] if g not in pred])
+            print("   extra:  ", [p for p in pred if p not in ann["headings"]])
+    print()
+    for split, (hok, htot, tp, np_, ng, n, otp, onp) in sorted(totals.items()):
+        p = tp / np_ if np_ else 0.0
+        r = tp / ng if ng else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        print(
+            f"{split}: {n} documents; header fields exact {hok}/{htot} = {hok / max(htot, 1):.1%}; "
+            f"heading P={p:.3f} R={r:.3f} F1={f:.3f}"
+        )
+        if args.ocr:
+            op = otp / onp if onp else 0.0
+            orr = otp / ng if ng else 0.0
+            of = 2 * op * orr / (op + orr) if op + orr else 0.0
+            print(
+                f"{split}: after synth({args.profile}) + Tesseract vie, no correction: "
+                f"heading P={op:.3f} R={orr:.3f} F1={of:.3f}"
+            )
+    if args.time:
+        _timing()
+    if args.manifest:
+        _manifest()
+    return 0
+
+
+def _last_kind(path: str) -> str:
+    last = path.split(" > ")[-1]
+    if last.startswith("Điều"):
+        return "dieu"
+    if last.startswith("Chương"):
+        return "chuong"
+    if last.startswith("Mục"):
+        return "muc"
+    if last.startswith("Phần"):
+        return "phan"
+    if last.endswith(")"):
+        return "letter"
+    head = last.rstrip(".")
+    if head and all(c in "IVXL" for c in head):
+        return "roman"
+    if head.isdigit():
+        return "number"
+    return "other"
+
+
+def _count(sections: tuple[Section, ...], out: dict[str, int]) -> None:
+    for s in sections:
+        out[s.kind] = out.get(s.kind, 0) + 1
+        _count(s.children, out)
+
+
+def _manifest() -> None:
+    """Counts of Roman sections, articles, numbered and lettered items against the manifest."""
+    dev = REPO.parent / "shared" / "corpus" / "dev"
+    splits = json.loads((REPO / "bench" / "splits.json").read_text(encoding="utf-8"))
+    rows = {}
+    for line in (dev / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        rows[rec["file"]] = rec["structure"]
+    print("manifest counts (roman, articles, numbered, lettered): parsed / manifest, tuning files")
+    for name in splits["tuning"]:
+        counts: dict[str, int] = {}
+        _count(parse((dev / name).read_text(encoding="utf-8")).sections, counts)
+        want = rows.get(name, {})
+        got = (
+            counts.get("roman", 0),
+            counts.get("dieu", 0),
+            counts.get("number", 0),
+            counts.get("letter", 0),
+        )
+        exp = (
+            want.get("roman_sections"),
+            want.get("articles"),
+            want.get("numbered_items"),
+            want.get("lettered_items"),
+        )
+        flag = "" if got == exp else "  *"
+        print(f"  {name[:60]:60s} {got} / {exp}{flag}")
+
+
+def _timing() -> None:
+    dev = REPO.parent / "shared" / "corpus" / "dev"
+    files = sorted(dev.glob("*.txt"))
+    if not files:
+        return
+    texts = [f.read_text(encoding="utf-8") for f in files]
+    chars = sum(len(t) for t in texts)
+    t0 = time.perf_counter()
+    for t in texts:
+        parse(t)
+    dt = time.perf_counter() - t0
+    print(
+        f"speed: {len(texts)} documents, {chars} chars in {dt:.2f}s"
+        f" = {chars / dt / 1000:.0f} kchars/s"
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

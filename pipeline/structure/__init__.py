@@ -1,0 +1,238 @@
+"""Structure parsing: header, section tree, recipients and signature of a document.
+
+``parse(text_or_document)`` returns a new, frozen :class:`~pipeline.document.Document`
+whose ``header``, ``sections``, ``recipients`` and ``signature`` are filled, with every
+numbering repair appended to ``corrections`` (reason ``"numbering"``) and a ``Step``
+saying the structure stage ran. It never raises on text, however broken.
+
+JSON schema ``vnocr.structure`` version 1 (:func:`to_dict`, :func:`to_json`)::
+
+    {
+      "schema": "vnocr.structure", "version": 1, "name": str,
+      "header": null | {"issuer", "parent_issuer", "motto" ("national"|"party"|""),
+                        "symbol", "number", "year" (int|null), "type_code", "issuer_code",
+                        "place", "date" (YYYY-MM-DD or ""), "doc_type", "subject",
+                        "authority", "addressees": [str]},
+      "sections": [Section],   # Section = {"label", "kind", "number", "level", "title",
+                               #   "text", "page", "line", "fields": {str: str},
+                               #   "children": [Section]}
+      "recipients": [str],
+      "signature": null | {"on_behalf": [str], "position", "name", "page", "line"},
+      "repairs": [{"page", "line", "before", "after"}]
+    }
+
+``kind`` is one of phan, chuong, muc, dieu, roman, upper, number, dotted, letter, nparen,
+dash, plus, preamble (text before the first heading) and appendix (after the signature).
+Empty strings mean "not found". The full Document JSON (``Document.to_dict``) holds the
+same values plus pages and words.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+from pipeline.document import Document, Section, Step
+from pipeline.structure.body import parse_body, split_addressees
+from pipeline.structure.closing import is_recipients_start, is_signature_start, parse_closing
+from pipeline.structure.header import parse_header
+from pipeline.structure.lines import SrcLine, fold, from_document, from_text, strip_spec_markers
+
+__all__ = [
+    "STRUCTURE_SCHEMA",
+    "STRUCTURE_VERSION",
+    "main",
+    "parse",
+    "structure",
+    "to_dict",
+    "to_json",
+]
+
+log = logging.getLogger(__name__)
+
+STRUCTURE_SCHEMA = "vnocr.structure"
+STRUCTURE_VERSION = 1
+_STAGE_VERSION = "1"
+
+
+def parse(source: str | Document, name: str = "text") -> Document:
+    """Parse plain text or a Document (with or without word boxes) into its structure.
+
+    >>> doc = parse("KẾ HOẠCH\\nvề việc X\\n\\nI. MỤC ĐÍCH\\n1. Mục đích")
+    >>> [s.label for s in doc.sections], doc.header.doc_type
+    (['I.'], 'KẾ HOẠCH')
+    """
+    if isinstance(source, Document):
+        return structure(source)
+    doc = Document.from_text(source, name=name)
+    return _structure(doc, from_text(source))
+
+
+def structure(doc: Document) -> Document:
+    """The structure stage: a new Document with header, sections, recipients, signature."""
+    return _structure(doc, from_document(doc))
+
+
+def _structure(doc: Document, lines: list[SrcLine]) -> Document:
+    try:
+        return _run(doc, lines)
+    except Exception as e:  # a guard: a parser bug must not stop a batch; logged loudly
+        log.exception("%s: structure parsing failed (%s); left unstructured", doc.name, e)
+        step = Step("structure", _STAGE_VERSION, {"error": f"{type(e).__name__}: {e}"})
+        return replace(doc, steps=doc.steps + (step,))
+
+
+def _run(doc: Document, lines: list[SrcLine]) -> Document:
+    head = parse_header(lines)
+    addressees, start = split_addressees(lines, head.body_start, len(lines))
+    end = _closing_start(lines, start)
+    sections, repairs = parse_body(lines[start:end])
+    closing = parse_closing(lines, end)
+    appendices, more = _appendices(lines[closing.end :])
+    header = replace(head.header, addressees=addressees)
+    step = Step(
+        "structure", _STAGE_VERSION, {"lines": len(lines), "repairs": len(repairs) + len(more)}
+    )
+    return replace(
+        doc,
+        header=header,
+        sections=sections + appendices,
+        recipients=closing.recipients,
+        signature=closing.signature,
+        corrections=doc.corrections + repairs + more,
+        steps=doc.steps + (step,),
+    )
+
+
+def _closing_start(lines: list[SrcLine], start: int) -> int:
+    for i in range(start, len(lines)):
+        if lines[i].blank:
+            continue
+        if is_recipients_start(lines[i].text) or is_signature_start(lines, i):
+            return i
+    return len(lines)
+
+
+def _appendices(lines: list[SrcLine]) -> tuple[tuple[Section, ...], tuple[Any, ...]]:
+    """Annexes printed after the signature, each parsed as its own tree."""
+    if not any(not s.blank for s in lines):
+        return (), ()
+    starts = [0] + [
+        i
+        for i, s in enumerate(lines)
+        if i and fold(s.text).startswith(("phu luc", "mau so")) and not s.text[:1].islower()
+    ]
+    out: list[Section] = []
+    repairs: list[Any] = []
+    for a, b in zip(starts, starts[1:] + [len(lines)], strict=True):
+        chunk = lines[a:b]
+        title: list[str] = []
+        first: SrcLine | None = None
+        k = 0
+        while k < len(chunk) and len(title) < 8:
+            s = chunk[k]
+            if s.blank:
+                k += 1
+                if title:
+                    break
+                continue
+            if title and (len(s.text) > 90 or s.text[:1] in "-+" or _is_label(s.text)):
+                break
+            first = first or s
+            title.append(s.text.strip())
+            k += 1
+        children, fixes = parse_body(chunk[k:])
+        if not title and not children:
+            continue
+        node = Section(
+            label="",
+            level=1,
+            title=" ".join(title),
+            kind="appendix",
+            page=first.page if first else None,
+            line=first.line if first else None,
+            children=children,
+        )
+        out.append(node)
+        repairs.extend(fixes)
+    return tuple(out), tuple(repairs)
+
+
+def _is_label(text: str) -> bool:
+    from pipeline.structure.numbering import read_line
+
+    cand = read_line(text)
+    return cand is not None and cand.readings[0].kind not in ("dash", "plus")
+
+
+def to_dict(doc: Document) -> dict[str, Any]:
+    """The structure of ``doc`` as a JSON-ready dict (schema ``vnocr.structure`` v1)."""
+    return {
+        "schema": STRUCTURE_SCHEMA,
+        "version": STRUCTURE_VERSION,
+        "name": doc.name,
+        "header": asdict(doc.header) if doc.header else None,
+        "sections": [asdict(s) for s in doc.sections],
+        "recipients": list(doc.recipients),
+        "signature": asdict(doc.signature) if doc.signature else None,
+        "repairs": [
+            {"page": c.page, "line": c.line, "before": c.before, "after": c.after}
+            for c in doc.corrections
+            if c.reason == "numbering"
+        ],
+    }
+
+
+def to_json(doc: Document) -> str:
+    """:func:`to_dict` as indented UTF-8 JSON text."""
+    return json.dumps(to_dict(doc), ensure_ascii=False, indent=2) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``vnocr parse [FILE|-] [--format json|md] [--spec]``: print the structure of a text."""
+    from pipeline.errors import ExitCode, InputFileError
+    from pipeline.markdown import to_markdown
+
+    ap = argparse.ArgumentParser(
+        prog="vnocr parse", description="Parse a document text into its structure."
+    )
+    ap.add_argument(
+        "file", nargs="?", default="-", help="a UTF-8 text file, a Document .json, or - for stdin"
+    )
+    ap.add_argument(
+        "--format", choices=("json", "md"), default="json", help="output format (default json)"
+    )
+    ap.add_argument(
+        "--spec",
+        action="store_true",
+        help="the input is doc-spec text with @left/@right/... markers",
+    )
+    try:
+        args = ap.parse_args(argv)
+    except SystemExit as e:
+        return int(ExitCode.ok if e.code == 0 else ExitCode.bad_args)
+    try:
+        if args.file == "-":
+            raw, name = sys.stdin.read(), "stdin"
+        else:
+            path = Path(args.file)
+            raw, name = path.read_text(encoding="utf-8"), path.name
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputFileError(f"{args.file}: cannot read text ({e})") from e
+    source: str | Document = raw
+    if raw.lstrip().startswith("{"):
+        try:
+            source = Document.from_dict(json.loads(raw))
+        except (ValueError, KeyError, TypeError) as e:
+            raise InputFileError(f"{args.file}: not a vnocr document JSON ({e})") from e
+    elif args.spec or raw.lstrip().startswith("@left"):
+        source = strip_spec_markers(raw)
+    doc = parse(source, name=name)
+    sys.stdout.write(to_markdown(doc) if args.format == "md" else to_json(doc))
+    return int(ExitCode.ok)

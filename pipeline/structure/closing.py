@@ -1,0 +1,175 @@
+"""The end of a document: "Nơi nhận:" with its recipients, and the signature block.
+
+On paper the two sit side by side (recipients left, signature right), so OCR often reads
+them into the same lines: "- Ban Thường vụ Tỉnh ủy (b/c), PHÓ BÍ THƯ". Lines cut by word
+boxes arrive here already tagged left/right; plain text is cut by patterns: a T/M, TM.,
+K/T, KT., Q., TL., TUQ. marker, a trailing run of capitals, or a trailing personal name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.document import Signature
+from pipeline.structure.lines import LOWER, UPPER, SrcLine, fold, is_upper
+
+_MARKER = r"(?:T/M|TM\.|T\.M\.|K/T|KT\.|K\.T\.|Q\.|TL\.|T/L|TUQ\.|T/UQ|Q/)"
+_MARKER_RE = re.compile(rf"(?:^|(?<=\s)){_MARKER}\s*(?=[{UPPER}])")
+_POSITION = re.compile(
+    r"\s((?:PHÓ\s+)?(?:CHỦ TỊCH|BỘ TRƯỞNG|THỨ TRƯỞNG|GIÁM ĐỐC|TỔNG GIÁM ĐỐC|BÍ THƯ|THỦ TƯỚNG|"
+    r"TRƯỞNG BAN|CHÁNH VĂN PHÒNG|CỤC TRƯỞNG|VỤ TRƯỞNG|TỔNG CỤC TRƯỞNG|TRƯỞNG PHÒNG|CHÁNH ÁN|"
+    r"VIỆN TRƯỞNG|THỐNG ĐỐC|CHÁNH THANH TRA|TRƯỞNG ĐOÀN|HIỆU TRƯỞNG))$"
+)
+_NAME_WORD = rf"[{UPPER}][{LOWER}]+"
+_NAME = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}}$")
+_TRAIL_NAME = re.compile(rf"[.,;)]\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}})$")
+_PLACEHOLDER = re.compile(
+    r"^\(?\s*(đã ký|ký|ký tên|ký, đóng dấu|ký và đóng dấu|đã ký và đóng dấu)[^)]*\)?$", re.I
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Closing:
+    """Recipients, signature, and the index of the first line after the closing (appendix)."""
+
+    recipients: tuple[str, ...]
+    signature: Signature | None
+    end: int
+
+
+def is_recipients_start(text: str) -> bool:
+    """True for the "Nơi nhận:" line (also when OCR merged it with signature text)."""
+    return fold(text).startswith(("noi nhan", "noi gui"))
+
+
+def is_signature_start(lines: list[SrcLine], i: int) -> bool:
+    """True when line ``i`` opens a signature block (marker, or a position over a name)."""
+    text = lines[i].text.strip()
+    if _MARKER_RE.match(text) and is_upper(_upper_then_name(text)[0]):
+        return True
+    if not is_upper(text) or len(text.split()) > 6 or not _POSITION.search(" " + text):
+        return False
+    for j in range(i + 1, min(i + 5, len(lines))):
+        nxt = lines[j].text.strip()
+        if not nxt or _PLACEHOLDER.match(nxt):
+            continue
+        return bool(_NAME.match(nxt)) or is_upper(nxt) and bool(_POSITION.search(" " + nxt))
+    return False
+
+
+def parse_closing(lines: list[SrcLine], start: int) -> Closing:
+    """Read recipients and signature from ``start`` on; stop after the signer's name."""
+    recipients: list[str] = []
+    sig_lines: list[SrcLine] = []
+    name = ""
+    in_recipients = False
+    i = start
+    while i < len(lines):
+        src = lines[i]
+        text = src.text.strip()
+        if not text:
+            i += 1
+            continue
+        if name and not is_recipients_start(text) and not (in_recipients and text[:1] in "-+•"):
+            break
+        left, right = _split(src, text, in_recipients, bool(sig_lines))
+        if left is not None and is_recipients_start(left):
+            in_recipients = True
+            left = re.sub(r"^[^:]*:\s*", "", left) if ":" in left else ""
+        if left:
+            if sig_lines and _NAME.match(left) and not name:
+                name = left
+            elif in_recipients:
+                _add_recipient(recipients, left)
+            else:
+                right = f"{left} {right}".strip() if right else left
+        if right:
+            if _NAME.match(right):
+                name = right
+            elif not _PLACEHOLDER.match(right):
+                upper_part, name_part = _upper_then_name(right)
+                sig_lines.append(SrcLine(upper_part, src.page, src.line))
+                if name_part:
+                    name = name_part
+        i += 1
+    return Closing(tuple(recipients), _signature(sig_lines, name), i)
+
+
+def _split(src: SrcLine, text: str, in_recipients: bool, have_sig: bool) -> tuple[str | None, str]:
+    """(recipient part, signature part) of one line."""
+    if src.column == "right":
+        return None, text
+    if src.column == "left":
+        return text, ""
+    m = None
+    for m in _MARKER_RE.finditer(text):
+        if m.start() > 0:
+            break
+    if m is not None and m.start() > 0:
+        return text[: m.start()].strip(), text[m.start() :].strip()
+    if m is not None and m.start() == 0:
+        return None, text
+    if not in_recipients:
+        return (None, text) if is_upper(text) or _NAME.match(text) else (text, "")
+    words = text.split()
+    run = 0
+    for w in reversed(words):
+        if w.isalpha() and is_upper(w):
+            run += 1
+        else:
+            break
+    if run >= 2 and run < len(words) and re.search(r"[,;.)]$", words[-run - 1]):
+        cut = len(" ".join(words[:-run]))
+        return text[:cut].strip(), text[cut:].strip()
+    if have_sig:
+        nm = _TRAIL_NAME.search(text)
+        if nm:
+            return text[: nm.start(1)].strip(), nm.group(1)
+    if is_upper(text) and not text.startswith(("-", "+")):
+        return None, text
+    return text, ""
+
+
+def _upper_then_name(text: str) -> tuple[str, str]:
+    words = text.split()
+    for k in range(1, len(words)):
+        head, tail = " ".join(words[:k]), " ".join(words[k:])
+        if is_upper(head) and _NAME.match(tail):
+            return head, tail
+    return text, ""
+
+
+def _add_recipient(out: list[str], text: str) -> None:
+    if text[:1] in "-+•–":
+        out.append(text[1:].strip().rstrip(";,."))
+    elif out and not is_recipients_start(text):
+        out[-1] = f"{out[-1]} {text}".rstrip(";,.")
+    else:
+        out.append(text.rstrip(";,."))
+
+
+def _signature(lines: list[SrcLine], name: str) -> Signature | None:
+    if not lines and not name:
+        return None
+    on_behalf: list[str] = []
+    position = ""
+    for src in lines:
+        text = src.text.strip()
+        if _MARKER_RE.match(text):
+            pos = _POSITION.search(text)
+            marker_len = _MARKER_RE.match(text).end()  # type: ignore[union-attr]
+            if pos and pos.start() > marker_len:
+                on_behalf.append(text[: pos.start()].strip())
+                position = pos.group(1)
+            else:
+                on_behalf.append(text)
+        elif is_upper(text):
+            position = (
+                f"{position} {text}".strip()
+                if position and not _POSITION.search(" " + position)
+                else text
+            )
+    page = lines[0].page if lines else None
+    line = lines[0].line if lines else None
+    return Signature(tuple(on_behalf), position, name, page, line)

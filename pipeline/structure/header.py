@@ -1,0 +1,434 @@
+"""The header of an administrative document: who issued it, its number, date, type, subject.
+
+Nghị định 30/2020/NĐ-CP (state) and Hướng dẫn 36-HD/VPTW (Party) fix the layout: issuing
+body (under its parent body) on the left with the number; the motto and the place and date
+on the right; then the document type and its subject, centred. OCR reads the two columns
+into one line; the parser splits them by boxes upstream (see lines.py) or by patterns here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from pipeline.document import Header
+from pipeline.structure.lines import SrcLine, fold, is_upper
+from pipeline.structure.numbering import read_line
+
+#: Document types as printed in the title line, longest first so "THÔNG TƯ LIÊN TỊCH" wins.
+DOC_TYPES = tuple(
+    sorted(
+        (
+            "KẾ HOẠCH",
+            "CHỈ THỊ",
+            "QUYẾT ĐỊNH",
+            "NGHỊ ĐỊNH",
+            "THÔNG TƯ",
+            "THÔNG TƯ LIÊN TỊCH",
+            "NGHỊ QUYẾT",
+            "NGHỊ QUYẾT LIÊN TỊCH",
+            "CÔNG VĂN",
+            "THÔNG BÁO",
+            "BÁO CÁO",
+            "HƯỚNG DẪN",
+            "TỜ TRÌNH",
+            "CHƯƠNG TRÌNH",
+            "QUY ĐỊNH",
+            "QUY CHẾ",
+            "LUẬT",
+            "PHÁP LỆNH",
+            "LỆNH",
+            "KẾT LUẬN",
+            "ĐỀ ÁN",
+            "CÔNG ĐIỆN",
+            "GIẤY MỜI",
+            "BIÊN BẢN",
+            "ĐIỀU LỆ",
+            "PHƯƠNG ÁN",
+            "THÔNG CÁO",
+            "QUYẾT ĐỊNH LIÊN TỊCH",
+            "CHỈ THỊ LIÊN TỊCH",
+            "KẾ HOẠCH LIÊN TỊCH",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+
+#: Type codes in a ký hiệu ("QĐ" in 15/2024/QĐ-UBND) and the type they stand for.
+TYPE_CODES = {
+    "KH": "KẾ HOẠCH",
+    "QĐ": "QUYẾT ĐỊNH",
+    "CT": "CHỈ THỊ",
+    "NĐ": "NGHỊ ĐỊNH",
+    "TT": "THÔNG TƯ",
+    "NQ": "NGHỊ QUYẾT",
+    "TB": "THÔNG BÁO",
+    "BC": "BÁO CÁO",
+    "HD": "HƯỚNG DẪN",
+    "TTr": "TỜ TRÌNH",
+    "CTr": "CHƯƠNG TRÌNH",
+    "QC": "QUY CHẾ",
+    "QyĐ": "QUY ĐỊNH",
+    "QyC": "QUY CHẾ",
+    "KL": "KẾT LUẬN",
+    "ĐA": "ĐỀ ÁN",
+    "CĐ": "CÔNG ĐIỆN",
+    "GM": "GIẤY MỜI",
+    "BB": "BIÊN BẢN",
+    "TTLT": "THÔNG TƯ LIÊN TỊCH",
+    "NQLT": "NGHỊ QUYẾT LIÊN TỊCH",
+    "L": "LUẬT",
+    "PL": "PHÁP LỆNH",
+    "CV": "CÔNG VĂN",
+    "PA": "PHƯƠNG ÁN",
+}
+
+_LEVELS = ("TỈNH", "THÀNH PHỐ", "HUYỆN", "QUẬN", "THỊ XÃ", "XÃ", "PHƯỜNG", "THỊ TRẤN", "TP")
+_GENERIC_BODIES = ("ỦY BAN NHÂN DÂN", "UỶ BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "UBND", "HĐND")
+_AUTHORITY_STARTS = (
+    "bo truong",
+    "thu tuong",
+    "uy ban",
+    "chinh phu",
+    "hoi dong",
+    "chu tich",
+    "giam doc",
+    "ban thuong vu",
+    "ban chap hanh",
+    "quoc hoi",
+    "tong",
+    "thong doc",
+    "chanh an",
+    "vien truong",
+    "ban chi dao",
+    "ban bi thu",
+    "bo chinh tri",
+)
+_BODY_STARTS = (
+    "can cu",
+    "thuc hien",
+    "theo de nghi",
+    "xet ",
+    "kinh gui",
+    "nham ",
+    "de ",
+    "trong ",
+    "nam 2",
+    "tren co so",
+    "thi hanh",
+    "ngay ",
+)
+_DATE = re.compile(  # day and month may be left blank for a hand-written date
+    r"(?P<pre>.*?)[,.]?\s*ngay\s*(?P<d>[0-9ol]{1,2}|[.…_ ]*?)\s*"
+    r"thang\s*(?P<m>[0-9ol]{1,2}|[.…_ ]*?)\s*"
+    r"nam\s+(?P<y>[0-9ol]{4})"
+)
+_NUMBER = re.compile(r"^(?:[a-z]+\s+){0,3}?so\b\s*[:.]?\s*(?P<sym>[0-9ol/.…-].*)$")
+_SYMBOL = re.compile(r"[0-9A-Za-zĐđ/.\-]+(?:\s?[-/]\s?[0-9A-Za-zĐđ/.\-]+)*")
+_SEPARATOR = re.compile(r"^[\s*\-_–—=.~]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderResult:
+    """The header and the index of the first line after it (where the body starts)."""
+
+    header: Header
+    body_start: int
+
+
+def parse_header(lines: list[SrcLine]) -> HeaderResult:
+    """Read the header from the top of ``lines``; missing parts stay empty."""
+    title_at = _find_title(lines)
+    zone_end = title_at if title_at is not None else _zone_end(lines)
+    fields: dict[str, object] = {}
+    issuers: list[str] = []
+    subject_parts: list[str] = []
+    in_vv = False
+    for src in lines[:zone_end]:
+        for seg in split_columns(src.text):
+            kind = _classify(seg, fields, issuers, subject_parts, in_vv)
+            in_vv = kind == "vv" or (in_vv and kind == "other" and not is_upper(seg))
+    doc_type, subject, authority, body_start = "", "", "", zone_end
+    if title_at is not None:
+        doc_type, subject, authority, body_start = _title(lines, title_at, issuers)
+    elif subject_parts:
+        subject = " ".join(subject_parts)
+    elif title_at is None:
+        body_start = zone_end
+    parent, issuer = _issuers(issuers)
+    symbol = str(fields.get("symbol", ""))
+    number, year, type_code, issuer_code = parse_symbol(symbol)
+    date = str(fields.get("date", ""))
+    if year is None and str(fields.get("date_year", "")).isdigit():
+        year = int(str(fields["date_year"]))
+    if not doc_type:
+        doc_type = TYPE_CODES.get(type_code, "")
+    if not doc_type and (subject_parts or (symbol and not type_code)):
+        doc_type = "CÔNG VĂN"
+    if not doc_type and subject_parts:
+        doc_type = "CÔNG VĂN"
+    header = Header(
+        issuer=issuer,
+        parent_issuer=parent,
+        motto=str(fields.get("motto", "")),
+        symbol=symbol,
+        number=number,
+        year=year,
+        type_code=type_code,
+        issuer_code=issuer_code,
+        place=str(fields.get("place", "")),
+        date=date,
+        doc_type=doc_type,
+        subject=subject,
+        authority=authority,
+    )
+    return HeaderResult(header, body_start)
+
+
+def split_columns(text: str) -> list[str]:
+    """Cut a line where a right-column item (motto, place and date) starts after left text."""
+    folded = fold(text)
+    cuts: list[int] = []
+    for key in ("cong hoa xa hoi chu nghia", "dang cong san viet nam", "doc lap"):
+        at = folded.find(key)
+        if at > 0:
+            cuts.append(at)
+    vv = re.search(r"\sv/v\b", folded)
+    if vv:
+        cuts.append(vv.start() + 1)
+    m = re.search(r",\s*ngay\s*\S*\s*thang", folded)
+    if m:
+        place_at = _place_start(text, m.start())
+        if place_at > 0:
+            cuts.append(place_at)
+    if not cuts:
+        return [text]
+    at = min(cuts)
+    left, right = text[:at].strip(), text[at:].strip()
+    return [p for p in (left, *split_columns(right)) if p] if left else [right]
+
+
+def _place_start(text: str, comma: int) -> int:
+    """Where the place name before ", ngày" starts: the run of Capitalised words."""
+    words = list(re.finditer(r"\S+", text[:comma]))
+    start = comma
+    for k in range(len(words) - 1, -1, -1):
+        tok = words[k].group()
+        prev = words[k - 1].group() if k else ""
+        if tok[:1].isupper() and not is_upper(tok) and tok.replace(".", "").isalpha():
+            start = words[k].start()
+        elif fold(f"{prev} {tok}") in ("thanh pho", "thi xa", "thi tran") and prev[:1].isupper():
+            start = words[k - 1].start()  # "Thành phố Hồ Chí Minh, ngày ..."
+        else:
+            break
+    return start if start < comma else -1
+
+
+def _classify(
+    seg: str, fields: dict[str, object], issuers: list[str], subject: list[str], in_vv: bool
+) -> str:
+    folded = fold(seg).strip()
+    if not folded or _SEPARATOR.match(seg):
+        return "sep"
+    if "dang cong san viet nam" in folded:
+        fields.setdefault("motto", "party")
+        return "motto"
+    if "cong hoa xa hoi chu nghia" in folded:
+        fields.setdefault("motto", "national")
+        return "motto"
+    if folded.startswith("doc lap") or "hanh phuc" in folded:
+        return "motto"
+    m = _NUMBER.match(folded)
+    if m and "symbol" not in fields:
+        raw = seg[m.start("sym") :]
+        sym = _SYMBOL.match(raw)
+        if sym:
+            fields["symbol"] = re.sub(r"\s+", "", sym.group())
+            return "number"
+    m = _DATE.search(folded)
+    if m and "date" not in fields:
+        place = seg[: len(m.group("pre"))].strip(" ,.")
+        if place:
+            fields["place"] = place
+        fields["date"] = _iso(m.group("d"), m.group("m"), m.group("y"))
+        fields["date_year"] = m.group("y")
+        return "date"
+    if folded.startswith("v/v") or folded.startswith("ve viec"):
+        subject.append(re.sub(r"^[Vv]/[Vv]\s*:?\s*", "", seg).strip())
+        return "vv"
+    if in_vv and not is_upper(seg):
+        subject.append(seg)
+        return "other"
+    if (
+        is_upper(seg)
+        and "symbol" not in fields
+        and "date" not in fields
+        or (is_upper(seg) and not issuers)
+    ):
+        issuers.append(seg)
+        return "issuer"
+    if is_upper(seg) and issuers and _continues(issuers[-1], seg):
+        issuers.append(seg)
+        return "issuer"
+    return "other"
+
+
+def _continues(prev: str, seg: str) -> bool:
+    return (
+        prev.rstrip().endswith("-")
+        or seg.startswith(("VÀ ", "- ", "& "))
+        or (prev.strip() in _GENERIC_BODIES and seg.startswith(_LEVELS))
+    )
+
+
+def _issuers(lines: list[str]) -> tuple[str, str]:
+    """(parent body, issuing body) from the left-column lines above the number."""
+    bodies: list[str] = []
+    for line in lines:
+        if bodies and _continues(bodies[-1], line):
+            bodies[-1] = f"{bodies[-1]} {line}".replace("  ", " ")
+        else:
+            bodies.append(line)
+    bodies = [b.strip(" *-_") for b in bodies if b.strip(" *-_")]
+    if not bodies:
+        return "", ""
+    if len(bodies) == 1:
+        return "", bodies[0]
+    return " / ".join(bodies[:-1]), bodies[-1]
+
+
+def parse_symbol(symbol: str) -> tuple[str, int | None, str, str]:
+    """(number, year, type code, issuer code) of a ký hiệu such as 12/2024/TT-BTC or 164-KH/HU."""
+    if not symbol:
+        return "", None, "", ""
+    m = re.fullmatch(r"(\d+)-([A-Za-zĐđ]+)/([\w\-]+)", symbol)
+    if m:  # Party style: number-TYPE/ISSUER
+        return m.group(1), None, m.group(2), m.group(3)
+    parts = [p for p in symbol.split("/") if p]
+    number = parts[0] if parts and re.fullmatch(r"\d+[a-z]?", parts[0]) else ""
+    rest = parts[1:] if number else parts
+    year = None
+    if rest and re.fullmatch(r"(19|20)\d\d", rest[0]):
+        year = int(rest[0])
+        rest = rest[1:]
+    code = "/".join(rest).strip(".-")
+    type_code, issuer_code = "", code
+    if "-" in code:
+        head, tail = code.split("-", 1)
+        if head in TYPE_CODES:
+            type_code, issuer_code = head, tail
+    elif code in TYPE_CODES:
+        type_code, issuer_code = code, ""
+    return number, year, type_code, issuer_code
+
+
+def _iso(d: str, m: str, y: str) -> str:
+    digits = str.maketrans({"o": "0", "l": "1"})
+    try:
+        return dt.date(
+            int(y.translate(digits)), int(m.translate(digits)), int(d.translate(digits))
+        ).isoformat()
+    except ValueError:
+        return ""
+
+
+def _type_prefix(text: str) -> str | None:
+    for t in DOC_TYPES:
+        if text.startswith(t) and (len(text) == len(t) or text[len(t)] == " "):
+            return t
+    return None
+
+
+def _find_title(lines: list[SrcLine]) -> int | None:
+    for i, src in enumerate(lines[:60]):
+        text = src.text.strip()
+        t = _type_prefix(text)
+        if t is None or text.endswith(":"):
+            continue
+        rest = text[len(t) :].strip()
+        if not rest or fold(rest).startswith(("ve ", "v/v", "quy dinh", "ban hanh")):
+            return i
+    return None
+
+
+def _zone_end(lines: list[SrcLine]) -> int:
+    """Without a title (công văn): the header ends at "Kính gửi" or after the date."""
+    last = 0
+    for i, src in enumerate(lines[:30]):
+        folded = fold(src.text)
+        if folded.startswith("kinh gui"):
+            return i
+        if _DATE.search(folded) or _NUMBER.match(folded) or "cong hoa xa hoi" in folded:
+            last = i + 1
+        if folded.startswith("v/v"):
+            last = i + 1
+            for j in range(i + 1, min(i + 6, len(lines))):
+                f = fold(lines[j].text)
+                if lines[j].blank or _DATE.search(f) or "doc lap" in f or "cong hoa" in f:
+                    break
+                if len(lines[j].text) > 60 or read_line(lines[j].text):
+                    break
+                last = j + 1
+    return last
+
+
+def _title(lines: list[SrcLine], at: int, issuers: list[str]) -> tuple[str, str, str, int]:
+    """(doc type, subject, authority, first body line) from the title line on."""
+    text = lines[at].text.strip()
+    doc_type = _type_prefix(text) or ""
+    parts: list[str] = []
+    first = text[len(doc_type) :].strip()
+    if first:
+        parts.append(first)
+    i = at + 1
+    while i < len(lines) and lines[i].blank and not parts:
+        i += 1
+    authority = ""
+    issuer_keys = {fold(x) for x in issuers}
+    widest = max((len(p) for p in parts), default=0)
+    while i < len(lines) and len(parts) < 20:
+        src = lines[i]
+        seg = src.text.strip()
+        if src.blank:
+            break
+        folded = fold(seg)
+        if read_line(seg) or folded.startswith(_BODY_STARTS) and parts:
+            break
+        upper = is_upper(seg)
+        if (
+            parts
+            and upper
+            and (
+                not all(is_upper(p) for p in parts)
+                or folded.startswith(_AUTHORITY_STARTS)
+                or folded in issuer_keys
+            )
+        ):
+            authority = seg
+            i += 1
+            break
+        if parts and widest and len(seg) > max(100, 1.6 * widest):
+            break
+        if parts and parts[-1].endswith((".", ";", ":")):
+            break
+        parts.append(seg)
+        widest = max(widest, len(seg))
+        i += 1
+    if not authority:
+        j = i
+        while j < len(lines) and lines[j].blank:
+            j += 1
+        if j < len(lines):
+            seg = lines[j].text.strip()
+            folded = fold(seg)
+            if (
+                is_upper(seg)
+                and len(seg.split()) <= 12
+                and not read_line(seg)
+                and (folded.startswith(_AUTHORITY_STARTS) or folded in issuer_keys)
+            ):
+                authority, i = seg, j + 1
+    subject = re.sub(r"^[Vv]/[Vv]\s*:?\s*", "", " ".join(parts)).strip()
+    return doc_type, subject, authority, i

@@ -1,0 +1,226 @@
+"""Section labels: recognise them at the start of a line, and read damaged ones.
+
+A label is read into one or more :class:`Reading` values (kind, number, whether it was
+repaired). OCR confuses I/1/l/|, so "11." may be item 11 or section II.; the body parser
+keeps the reading that continues the sequence it sits in, and logs the repair.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.structure.lines import UPPER, is_upper
+
+#: Vietnamese letters used for điểm a), b), ... đ), e), g) (no f, j, w, z).
+LETTERS = "abcdđeghiklmnopqrstuvxy"
+
+#: Kinds whose order is fixed by the legal format (lower rank = higher in the tree).
+FIXED_RANK = {"phan": 0, "chuong": 1, "muc": 2, "dieu": 3}
+
+#: Kinds counted as section headings (the others are list items).
+HEADING_KINDS = (
+    "phan",
+    "chuong",
+    "muc",
+    "dieu",
+    "roman",
+    "upper",
+    "number",
+    "dotted",
+    "letter",
+    "nparen",
+)
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+_ORDINAL = {
+    "nhất": 1,
+    "nhứt": 1,
+    "hai": 2,
+    "ba": 3,
+    "tư": 4,
+    "bốn": 4,
+    "năm": 5,
+    "sáu": 6,
+    "bảy": 7,
+    "tám": 8,
+    "chín": 9,
+    "mười": 10,
+}
+_DIGIT_LOOKALIKE = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1", "i": "1"})
+_ROMAN_LOOKALIKE = str.maketrans(
+    {"1": "I", "l": "I", "|": "I", "i": "I", "J": "I", "v": "V", "x": "X"}
+)
+
+_LEGAL = re.compile(
+    r"^(?P<word>Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC|Điều|ĐIỀU)\s+"
+    r"(?P<num>thứ\s+\S+|THỨ\s+\S+|[0-9OolI|]{1,4}|[IVXLivxl1|]{1,6})\b(?P<sep>\s*[.:])?\s*(?P<rest>.*)$"
+)
+_LABEL = re.compile(
+    r"^(?P<tok>[^\s.):]{1,6}(?:\.[0-9]{1,2}){0,3})(?P<sep>[.):])(?:\s+(?P<rest>.*)|(?=["
+    + UPPER
+    + r"])(?P<glued>.*)|$)"
+)
+#: "II NHIỆM VỤ": OCR dropped the period after a Roman numeral before a capitalised title.
+_BARE_ROMAN = re.compile(r"^(?P<tok>[IVX]{1,5})\s+(?P<rest>\S.*)$")
+_BULLET = re.compile(r"^(?P<tok>[-–—•+])\s*(?P<rest>\S.*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One way to read a label: its kind, its value (1-based), and the repaired label."""
+
+    kind: str
+    value: int
+    label: str
+    repaired: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A line that starts like a heading: the label as printed, its readings, the rest."""
+
+    raw: str
+    readings: tuple[Reading, ...]
+    rest: str
+
+
+def roman_value(text: str) -> int | None:
+    """The value of a Roman numeral in I, V, X, L (None when it is not a valid one)."""
+    if not text or any(c not in _ROMAN for c in text):
+        return None
+    total = 0
+    for i, c in enumerate(text):
+        v = _ROMAN[c]
+        total += -v if i + 1 < len(text) and _ROMAN[text[i + 1]] > v else v
+    return total if to_roman(total) == text else None
+
+
+def to_roman(value: int) -> str:
+    """Roman numeral of 1..89."""
+    out = ""
+    for v, s in ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while value >= v:
+            out += s
+            value -= v
+    return out
+
+
+def letter_value(ch: str) -> int | None:
+    """1-based position of a letter in the Vietnamese điểm sequence a b c d đ e g ..."""
+    i = LETTERS.find(ch)
+    return i + 1 if i >= 0 else None
+
+
+def label_of(kind: str, value: int) -> str:
+    """The canonical printed label of ``value`` in ``kind`` ("II.", "đ)", "Điều 3")."""
+    if kind == "roman":
+        return f"{to_roman(value)}."
+    if kind == "number":
+        return f"{value}."
+    if kind == "nparen":
+        return f"{value})"
+    if kind == "letter":
+        return f"{LETTERS[value - 1]})" if 0 < value <= len(LETTERS) else f"{value})"
+    if kind == "upper":
+        return f"{chr(ord('A') + value - 1)}."
+    word = {"phan": "Phần", "chuong": "Chương", "muc": "Mục", "dieu": "Điều"}.get(kind, "")
+    if kind == "phan":
+        return f"Phần {to_roman(value)}"
+    if kind == "chuong":
+        return f"Chương {to_roman(value)}"
+    return f"{word} {value}".strip()
+
+
+def read_line(text: str) -> Candidate | None:
+    """The label readings of a line, or None when it does not start like a label."""
+    m = _LEGAL.match(text)
+    rest = m.group("rest") if m else ""
+    if m and (m.group("sep") or not rest or rest[0].isupper()):
+        readings = _legal(m.group("word"), m.group("num"))
+        if readings:
+            return Candidate(
+                f"{m.group('word')} {m.group('num')}", readings, m.group("rest").strip()
+            )
+    m = _LABEL.match(text)
+    if m:
+        readings = _plain(m.group("tok"), m.group("sep"))
+        if readings:
+            rest = m.group("rest") if m.group("rest") is not None else (m.group("glued") or "")
+            return Candidate(m.group("tok") + m.group("sep"), readings, rest.strip())
+    m = _BARE_ROMAN.match(text)
+    if m and roman_value(m.group("tok")) and is_upper(m.group("rest")):
+        value = roman_value(m.group("tok")) or 0
+        return Candidate(
+            m.group("tok"),
+            (Reading("roman", value, label_of("roman", value), True),),
+            m.group("rest"),
+        )
+    m = _BULLET.match(text)
+    if m:
+        kind = "plus" if m.group("tok") == "+" else "dash"
+        return Candidate(
+            m.group("tok"),
+            (Reading(kind, 0, "+" if kind == "plus" else "-"),),
+            m.group("rest").strip(),
+        )
+    return None
+
+
+def _legal(word: str, num: str) -> tuple[Reading, ...]:
+    kind = {"phần": "phan", "chương": "chuong", "mục": "muc", "điều": "dieu"}[word.lower()]
+    if num.lower().startswith("thứ"):
+        value = _ORDINAL.get(num.split()[-1].lower())
+        return (Reading(kind, value, f"{word} {num}"),) if value else ()
+    out: list[Reading] = []
+    if num.isdigit():
+        out.append(Reading(kind, int(num), label_of(kind, int(num))))
+    else:
+        digits = num.translate(_DIGIT_LOOKALIKE)
+        roman = roman_value(num.upper().translate(_ROMAN_LOOKALIKE)) if kind != "dieu" else None
+        if roman_value(num) is not None:
+            out.append(Reading(kind, roman_value(num) or 0, label_of(kind, roman_value(num) or 0)))
+        elif digits.isdigit() and kind in ("dieu", "muc"):
+            out.append(Reading(kind, int(digits), label_of(kind, int(digits)), True))
+        elif roman:
+            out.append(Reading(kind, roman, label_of(kind, roman), True))
+    if kind in ("phan", "chuong") and num.isdigit():
+        out = [Reading(kind, int(num), f"{word} {num}")]
+    return tuple(r for r in out if r.value > 0)
+
+
+def _plain(tok: str, sep: str) -> tuple[Reading, ...]:
+    out: list[Reading] = []
+    if sep == ")":
+        if len(tok) == 1 and tok in LETTERS:
+            out.append(Reading("letter", letter_value(tok) or 0, f"{tok})"))
+            if tok == "d":  # OCR drops the bar of đ: the sequence decides
+                out.append(Reading("letter", letter_value("đ") or 0, "đ)", True))
+        elif tok in ("ð", "ɗ"):
+            out.append(Reading("letter", letter_value("đ") or 0, "đ)", True))
+        elif tok.isdigit():
+            out.append(Reading("nparen", int(tok), f"{tok})"))
+        return tuple(out)
+    if re.fullmatch(r"\d{1,3}(\.\d{1,2}){1,3}", tok):
+        return (Reading("dotted", int(tok.split(".")[-1]), f"{tok}."),)
+    if tok.isdigit() and len(tok) <= 3:
+        out.append(Reading("number", int(tok), f"{int(tok)}."))
+    roman = roman_value(tok)
+    if roman is not None:
+        out.append(Reading("roman", roman, f"{tok}."))
+        longer = roman_value(tok + "I")  # OCR merges or drops a stroke: "II." printed as III.
+        if longer is not None:
+            out.append(Reading("roman", longer, label_of("roman", longer), True))
+    elif re.fullmatch(r"[IVXivxl1|J]{1,5}", tok):
+        fixed = roman_value(tok.translate(_ROMAN_LOOKALIKE).upper())
+        if fixed is not None:
+            out.append(Reading("roman", fixed, label_of("roman", fixed), True))
+        if not tok.isdigit():
+            digits = tok.translate(_DIGIT_LOOKALIKE)
+            if digits.isdigit():
+                out.append(Reading("number", int(digits), f"{int(digits)}.", True))
+    if len(tok) == 1 and "A" <= tok <= "Z" and tok not in "IVX" and sep == ".":
+        out.append(Reading("upper", ord(tok) - ord("A") + 1, f"{tok}."))
+    if tok == "Đ" and sep == ".":
+        out.append(Reading("upper", 5, "Đ."))
+    return tuple(r for r in out if r.value > 0)
