@@ -268,7 +268,7 @@ def run_batch(
     """Process scans (files, folders, or ready-made Jobs) into ``out_dir``; return the results.
 
     Work runs on ``executor`` (default: from ``config.workers``). Outputs mirror the input
-    tree (see :func:`find_jobs`); ``summary.json`` is the caller's to write.
+    tree (see :func:`find_jobs`); ``out_dir/summary.json`` gets :func:`summary_dict`.
     A failing file is logged and recorded, and the others go on (unless ``fail_fast``).
     Tesseract is checked once up front: a missing program or model is one error for the
     whole run (MissingDependencyError). Ctrl-C cancels pending work and returns what
@@ -283,7 +283,10 @@ def run_batch(
     executor = executor or make_executor(config.workers)
     runner = _Runner(jobs, out_dir, config, executor, progress)
     try:
-        return runner.run()
+        result = runner.run()
+        summary = json.dumps(summary_dict(result), ensure_ascii=False, indent=1) + "\n"
+        write_atomic(out_dir / "summary.json", summary)
+        return result
     finally:
         progress.close()
         if own_executor:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -23,10 +22,8 @@ from pipeline.batch import (
     find_jobs,
     make_executor,
     run_batch,
-    summary_dict,
 )
 from pipeline.errors import ExitCode, VnocrError
-from pipeline.io import write_atomic
 from pipeline.ocr import OcrConfig
 from pipeline.process import PipelineConfig
 from pipeline.progress import BarProgress, LogProgress, NullProgress, Progress
@@ -129,8 +126,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
     finally:
         if executor is not None:
             executor.shutdown()
-    summary = args.out / "summary.json"
-    write_atomic(summary, json.dumps(summary_dict(result), ensure_ascii=False, indent=1) + "\n")
     return _finish(result, args.out)
 
 

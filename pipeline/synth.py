@@ -14,17 +14,18 @@ caller, so the same inputs always give byte-identical pixels.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import re
 import sys
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import cv2
 import numpy as np
@@ -278,14 +279,18 @@ class _Face:
             self._lengths[text] = cached
         return cached
 
-    def draw(self, draw: ImageDraw.ImageDraw, x: float, baseline: float, text: str, fill: int = 0) -> None:
+    def draw(
+        self, draw: ImageDraw.ImageDraw, x: float, baseline: float, text: str, fill: int = 0
+    ) -> None:
         """Draw ``text`` with its pen origin at (x, baseline)."""
         for chunk, glyph in self._runs(text):
             if glyph is None:
                 draw.text((x, baseline), chunk, font=self.font, fill=fill, anchor="ls")
                 x += self.font.getlength(chunk)
             else:
-                draw.bitmap((round(x) + glyph.left, round(baseline) + glyph.top), glyph.mask, fill=fill)
+                draw.bitmap(
+                    (round(x) + glyph.left, round(baseline) + glyph.top), glyph.mask, fill=fill
+                )
                 x += glyph.advance
 
     # -- composition of missing letters ------------------------------------
@@ -294,8 +299,8 @@ class _Face:
         ImageDraw.Draw(img).text(self._origin, text, font=self.font, fill=255, anchor="ls")
         return np.asarray(img, dtype=np.float32)
 
-    @lru_cache(maxsize=None)  # noqa: B019 - faces are cached for the process anyway
-    def _mark(self, mark: str, upper: bool) -> tuple[np.ndarray, float, int] | None:
+    @cache  # noqa: B019 - faces are cached for the process anyway
+    def _mark(self, mark: str, upper: bool) -> tuple[np.ndarray, float, float] | None:
         """Bitmap of a mark, its x offset from the base centre and its gap above it."""
         if mark in _DONORS:
             donor = _DONORS[mark][1 if upper else 0]
@@ -370,6 +375,8 @@ class _Face:
         if best is None:
             return None
         start, rest = best
+        if start == "i" and any(m in _ABOVE for m in rest) and not self.missing("\u0131"):
+            start = "\u0131"  # a mark above i replaces its dot (ỉ)
         canvas = self._render(start)
         ox, oy = self._origin
         base_box = _ink_box(self._render(base))
@@ -400,31 +407,34 @@ class _Face:
                     # Vietnamese sets acute/grave/hook beside the circumflex.
                     accent = canvas[: base_box[1] - 1]
                     acc = _ink_box(accent) or box
-                    left = acc[2] - 0.2 * w
-                    top = acc[1] + 0.45 * (acc[3] - acc[1]) - h
+                    acc_h = acc[3] - acc[1]
+                    if mark == "\u0301":  # acute rises from the circumflex's right arm
+                        left, top = acc[2] - 0.2 * w, acc[1] + 0.45 * acc_h - h
+                    else:  # grave and hook sit higher, over the right arm
+                        left, top = acc[2] - 0.4 * w, acc[1] + 0.3 * acc_h - h
                 else:
                     left = centre + dx - w / 2
                     top = box[1] - gap - h
                 paste(piece, left, top)
             elif mark == "\u031b":  # horn
-                piece = self._piece("\u2019" if not self.missing("\u2019") else ",", 0.78)
-                if piece is None:
+                horn = self._piece("\u2019" if not self.missing("\u2019") else ",", 0.78)
+                if horn is None:
                     return None
-                h, w = piece.shape
+                h, w = horn.shape
                 body_h = base_box[3] - base_box[1]
                 left = base_box[2] - 0.45 * w
                 top = base_box[1] + 0.28 * body_h - h
-                paste(piece, left, top)
+                paste(horn, left, top)
                 advance = max(advance, (left + w - ox) * 0.98)
             elif mark == "\u0323":  # dot below
-                piece = self._piece(".", 0.9)
-                if piece is None:
+                dot = self._piece(".", 0.9)
+                if dot is None:
                     return None
-                h, w = piece.shape
+                h, w = dot.shape
                 if base_box[3] > oy + 0.1 * self.px:  # descender (y): dot beside the stem
-                    paste(piece, centre + 0.12 * (base_box[2] - base_box[0]), oy + 0.04 * self.px)
+                    paste(dot, centre + 0.12 * (base_box[2] - base_box[0]), oy + 0.04 * self.px)
                 else:
-                    paste(piece, centre - w / 2, base_box[3] + 0.07 * self.px)
+                    paste(dot, centre - w / 2, base_box[3] + 0.07 * self.px)
             else:
                 return None
         final = _ink_box(canvas, threshold=0)
@@ -598,20 +608,21 @@ class _Layout:
         return page
 
     # -- helpers -------------------------------------------------------------
-    def centred(self, kind: str, text: str, face: _Face, x0: float, x1: float, baseline: float) -> float:
+    def centred(
+        self, kind: str, text: str, face: _Face, x0: float, x1: float, baseline: float
+    ) -> float:
         """Draw centred text; returns its width."""
         w = face.length(text)
         self.page.words(kind, [((x0 + x1 - w) / 2, text, face)], baseline)
         return w
 
-    @staticmethod
-    def fit(text: str, face_for: Callable[[float], _Face], pt: float, width: float) -> _Face:
+    def fit(self, text: str, style: str, pt: float, width: float) -> _Face:
         """Shrink a header line (down to 85 %) so it fits its column, as typists do."""
-        face = face_for(pt)
+        face = self.face(style, pt)
         floor = pt * 0.85
         while face.length(text) > width and pt > floor:
             pt -= 0.25
-            face = face_for(pt)
+            face = self.face(style, pt)
         return face
 
     # -- header ----------------------------------------------------------------
@@ -622,7 +633,7 @@ class _Layout:
         x0 = self.left - self.mm(_HEADER_OVERHANG)
         split = x0 + 0.45 * (self.right - x0)
         pad = self.mm(2.0)
-        # Each item: (text, face, baseline, underline_width or 0, rule_after)
+        # Column items are [text, baseline offset, face, underlined?, rule width under it].
         left_items, left_anchor = self._left_column(spec.left, split - x0 - 2 * pad)
         right_items, right_anchor = self._right_column(spec.right, self.right - split - 2 * pad)
         # Put "Số ..." and the place/date line on one baseline, as in real documents.
@@ -642,13 +653,9 @@ class _Layout:
         ):
             for text, baseline, face, underline, rule in items:
                 base = self.top + baseline
-                if text:
-                    w = self.centred(kind, text, face, c0, c1, base)
-                else:
-                    w = 0.0
+                w = self.centred(kind, text, face, c0, c1, base) if text else 0.0
                 bottom = max(bottom, base + face.descent)
-                line_w = underline or 0.0
-                if line_w:
+                if underline:
                     uy = base + face.descent + self.mm(0.6)
                     self.page.rule((c0 + c1 - w) / 2, (c0 + c1 + w) / 2, uy, self.rule_t)
                     bottom = max(bottom, uy + self.rule_t)
@@ -678,7 +685,7 @@ class _Layout:
                 style, pt = "regular", self.fs - 0.5
             else:
                 style, pt = "regular", self.fs - 1.5  # e.g. "V/v ..." under the number
-            face = self.fit(line, lambda p, s=style: self.face(s, p), pt, width)
+            face = self.fit(line, style, pt, width)
             if anchor is None and i >= n_names and _NUMBER_LINE.match(line):
                 anchor = len(items)
             for part in _wrap([(w, face) for w in line.split()], width, width):
@@ -694,6 +701,7 @@ class _Layout:
         return items, anchor
 
     def _right_column(self, lines: Sequence[str], width: float) -> tuple[list[list], int | None]:
+        """Motto column: capitals and "Độc lập..." bold (last one underlined), place/date italic."""
         items: list[list] = []
         y = 0.0
         anchor: int | None = None
@@ -706,7 +714,7 @@ class _Layout:
                 pt = self.fs - 1.0 if (is_caps and len(line) > 26) else self.fs
             else:
                 style, pt = "italic", self.fs
-            face = self.fit(line, lambda p, s=style: self.face(s, p), pt, width)
+            face = self.fit(line, style, pt, width)
             parts = _wrap([(w, face) for w in line.split()], width, width)
             if style == "italic" and anchor is None and items:
                 y += face.px * 0.6  # breathing room under the motto's rule
@@ -737,7 +745,9 @@ class _Layout:
             for part in _wrap([(w, face) for w in line.split()], self.width, self.width):
                 text = " ".join(w for w, _ in part)
                 self.y += face.px * 1.22
-                widest = max(widest, self.centred("title", text, face, self.left, self.right, self.y))
+                widest = max(
+                    widest, self.centred("title", text, face, self.left, self.right, self.y)
+                )
         self.y += face.descent
         if len(lines) > 1:
             # A short centred rule under the subject line(s).
@@ -761,10 +771,17 @@ class _Layout:
         m = _ARTICLE.match(line)
         if m:
             n_bold = len(m.group(0).split())
-            return [(w, bold if i < n_bold else regular) for i, w in enumerate(words)], "justify", False
-        if _NUMBERED.match(line) and not line.endswith((".", ";", ",")):
-            if bold.length(line) <= self.width - self.mm(_INDENT):
-                return [(w, bold) for w in words], "justify", True
+            return (
+                [(w, bold if i < n_bold else regular) for i, w in enumerate(words)],
+                "justify",
+                False,
+            )
+        if (
+            _NUMBERED.match(line)
+            and not line.endswith((".", ";", ","))
+            and bold.length(line) <= self.width - self.mm(_INDENT)
+        ):
+            return [(w, bold) for w in words], "justify", True
         return [(w, regular) for w in words], "justify", False
 
     def body(self) -> None:
@@ -801,7 +818,7 @@ class _Layout:
                     gap = (span - sum(widths)) / (len(words) - 1)
                 pieces = []
                 x = x0
-                for (w, f), wd in zip(words, widths):
+                for (w, f), wd in zip(words, widths, strict=True):
                     pieces.append((x, w, f))
                     x += wd + (gap if gap is not None else f.length(" "))
                 self.page.words("body", pieces, baseline)
@@ -838,7 +855,9 @@ class _Layout:
                 in_gap = True
                 continue
             in_gap = False
-            for part in _wrap([(w, sig) for w in line.split()], self.right - sig_x0, self.right - sig_x0):
+            for part in _wrap(
+                [(w, sig) for w in line.split()], self.right - sig_x0, self.right - sig_x0
+            ):
                 y += sig.px * 1.2
                 sig_items.append((y, " ".join(w for w, _ in part)))
         sig_h = y + sig.descent if sig_items else 0.0
@@ -923,7 +942,7 @@ def _seal_mask(ring_text: str, dpi: int, rng: np.random.Generator) -> np.ndarray
     total = sum(widths) / r_text
     angle = -total / 2
     tile = int(face.px * 2)
-    for ch, w in zip(text, widths):
+    for ch, w in zip(text, widths, strict=True):
         step = w / r_text
         theta = angle + step / 2
         angle += step
@@ -957,9 +976,9 @@ def add_seal(page: SynthPage, ring_text: str, seed: int) -> SynthPage:
     h, w = page.pixels.shape[:2]
     boxes = dict(page.regions)
     if "signature" in boxes:
-        l, t, r, b = boxes["signature"]
-        cx = l + 0.3 * (r - l)
-        cy = (t + b) / 2
+        x0, y0, x1, y1 = boxes["signature"]
+        cx = x0 + 0.3 * (x1 - x0)
+        cy = (y0 + y1) / 2
     else:
         cx, cy = 0.68 * w, 0.8 * h
     cx += rng.uniform(-0.05, 0.05) * mask.shape[1]
@@ -995,7 +1014,9 @@ def _smooth_field(rng: np.random.Generator, shape: tuple[int, int], cells: int =
     return cv2.resize(low, (shape[1], shape[0]), interpolation=cv2.INTER_CUBIC)
 
 
-def _coords(shape: tuple[int, int], step: int = 16) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
+def _coords(
+    shape: tuple[int, int], step: int = 16
+) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
     """Normalised (0..1) x/y grids at low resolution, to be upscaled later."""
     h, w = shape
     small = (max(2, h // step), max(2, w // step))
@@ -1010,6 +1031,8 @@ def _jpeg(arr: np.ndarray, quality: int) -> np.ndarray:
     if not ok:
         raise RuntimeError("JPEG encoding failed")
     out = cv2.imdecode(buf, cv2.IMREAD_COLOR if colour else cv2.IMREAD_GRAYSCALE)
+    if out is None:
+        raise RuntimeError("JPEG decoding failed")
     return cv2.cvtColor(out, cv2.COLOR_BGR2RGB) if colour else out
 
 
@@ -1017,14 +1040,16 @@ def _field_like(field: np.ndarray, f: np.ndarray, gains: np.ndarray | None = Non
     """Upscale a low-resolution multiplicative field to ``f``'s shape (and channels)."""
     h, w = f.shape[:2]
     if f.ndim == 3:
-        small = field[:, :, None] * (gains if gains is not None else np.ones(f.shape[2], np.float32))
+        small = field[:, :, None] * (
+            gains if gains is not None else np.ones(f.shape[2], np.float32)
+        )
         return cv2.resize(small.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
     return cv2.resize(field.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
 
 
 def _add_noise_u8(rng: np.random.Generator, f: np.ndarray, sigma: float) -> np.ndarray:
     """Add sensor noise (same on all channels) and saturate to uint8 in one cv2 pass."""
-    noise = rng.standard_normal(f.shape[:2], dtype=np.float32) * np.float32(sigma)
+    noise: np.ndarray = rng.standard_normal(f.shape[:2], dtype=np.float32) * np.float32(sigma)
     if f.ndim == 3:
         noise = cv2.merge([noise] * f.shape[2])
     return cv2.add(f, noise, dtype=cv2.CV_8U)
@@ -1037,7 +1062,9 @@ def _scan(arr: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.nda
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     m[:, 2] += rng.uniform(-0.004, 0.004, 2) * np.array([w, h])
     white = (255, 255, 255) if arr.ndim == 3 else 255
-    out = cv2.warpAffine(arr, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=white)
+    out = cv2.warpAffine(
+        arr, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=white
+    )
     out = cv2.GaussianBlur(out, (0, 0), float(rng.uniform(0.55, 0.9)))
     xs, ys, small = _coords((h, w))
     phi = rng.uniform(0, 2 * math.pi)
@@ -1070,9 +1097,9 @@ def _fax(arr: np.ndarray, rng: np.random.Generator, dpi: int) -> tuple[np.ndarra
     small = cv2.resize(gray, (sw, sh), interpolation=cv2.INTER_AREA).astype(np.float32)
     small += rng.standard_normal(small.shape, dtype=np.float32) * np.float32(rng.uniform(6.0, 12.0))
     small += 12.0 * _smooth_field(rng, small.shape, 5)
-    binary = np.where(small < rng.uniform(165, 190), 0, 255).astype(np.uint8)
+    binary = np.where(small < rng.uniform(140, 175), 0, 255).astype(np.uint8)
     # Speckle both ways: dirt on the glass and dropouts in the strokes.
-    p = float(rng.uniform(0.0004, 0.0015))
+    p = float(rng.uniform(0.00008, 0.0004))
     flips = rng.random(binary.shape, dtype=np.float32)
     binary[flips < p] = 0
     binary[flips > 1.0 - p * 0.5] = 255
@@ -1095,14 +1122,21 @@ def _photo(arr: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.nd
     dst += rng.uniform(-0.03, 0.03, (4, 2)) * np.array([w, h])
     dst = dst.astype(np.float32)
     hom = cv2.getPerspectiveTransform(src, dst)
-    page = cv2.warpPerspective(rgb, hom, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0))
+    page = cv2.warpPerspective(
+        rgb,
+        hom,
+        (w, h),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=(0, 0, 0),
+    )
     cover = cv2.warpPerspective(np.full((h, w), 255, np.uint8), hom, (w, h), flags=cv2.INTER_LINEAR)
     alpha = cover.astype(np.float32) * np.float32(1 / 255)
     desk = rng.uniform([40, 35, 30], [110, 95, 80]).astype(np.float32)
     texture = 1.0 + 0.12 * _smooth_field(rng, (h // 16, w // 16), 12)
-    background = np.clip(texture[:, :, None] * desk, 0, 255).astype(np.uint8)
-    background = cv2.resize(background, (w, h), interpolation=cv2.INTER_LINEAR)
-    f = cv2.blendLinear(page, background, alpha, 1.0 - alpha).astype(np.float32)
+    desk_small = np.clip(texture[:, :, None] * desk, 0, 255).astype(np.uint8)
+    background = cv2.resize(desk_small, (w, h), interpolation=cv2.INTER_LINEAR)
+    f: np.ndarray = cv2.blendLinear(page, background, alpha, 1.0 - alpha).astype(np.float32)
     # Shadow of the phone/hand: a soft half-plane over part of the frame.
     xs, ys, _ = _coords((h, w))
     phi = rng.uniform(0, 2 * math.pi)
@@ -1120,9 +1154,12 @@ def _photo(arr: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.nd
     return out, hom
 
 
-def _map_box(box: tuple[int, int, int, int], hom: np.ndarray, w: int, h: int) -> tuple[int, int, int, int]:
-    l, t, r, b = box
-    pts = np.array([[l, t, 1], [r, t, 1], [r, b, 1], [l, b, 1]], dtype=np.float64) @ hom.T
+def _map_box(
+    box: tuple[int, int, int, int], hom: np.ndarray, w: int, h: int
+) -> tuple[int, int, int, int]:
+    x0, y0, x1, y1 = box
+    corners = [[x0, y0, 1], [x1, y0, 1], [x1, y1, 1], [x0, y1, 1]]
+    pts = np.array(corners, dtype=np.float64) @ hom.T
     xs, ys = pts[:, 0] / pts[:, 2], pts[:, 1] / pts[:, 2]
     return (
         max(0, int(math.floor(xs.min()))),
@@ -1192,25 +1229,43 @@ def _atomic(path: Path, write: Callable[[IO[bytes]], None]) -> None:
     """Write via a temp file in the same folder + os.replace: readers never see half a file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with os.fdopen(fd, "w+b") as fh:  # TIFF appending reads back what it wrote
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are meant to be shared
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
 
 
 def _write_text(path: Path, text: str) -> None:
-    _atomic(path, lambda fh: fh.write(text.encode("utf-8")))
+    data = text.encode("utf-8")
+
+    def write(fh: IO[bytes]) -> None:
+        fh.write(data)
+
+    _atomic(path, write)
 
 
 def _is_binary(arr: np.ndarray) -> bool:
     return arr.ndim == 2 and bool(np.all((arr == 0) | (arr == 255)))
+
+
+def _saver(img: Image.Image, **options: Any) -> Callable[[IO[bytes]], None]:
+    """A writer for ``_atomic`` that saves ``img`` with fixed options."""
+
+    def save(fh: IO[bytes]) -> None:
+        img.save(fh, **options)
+
+    return save
+
+
+def _mostly_white(arr: np.ndarray) -> bool:
+    """Clean renders are mostly pure white; degraded ones have noise everywhere."""
+    return bool(np.count_nonzero(arr == 255) > arr.size // 2)
 
 
 def _pil(page: SynthPage, bilevel: bool = False) -> Image.Image:
@@ -1222,7 +1277,9 @@ def _page_text(page: SynthPage) -> str:
     return page.text + "\n" if page.text else ""
 
 
-def write_pages(pages: Sequence[SynthPage], out_dir: Path, stem: str, fmt: str = "png") -> list[Path]:
+def write_pages(
+    pages: Sequence[SynthPage], out_dir: Path, stem: str, fmt: str = "png"
+) -> list[Path]:
     """Write page images and ground-truth text; returns the paths written.
 
     ``png``/``jpg``: ``STEM-pN.EXT`` + ``STEM-pN.gt.txt`` per page.
@@ -1237,14 +1294,17 @@ def write_pages(pages: Sequence[SynthPage], out_dir: Path, stem: str, fmt: str =
         return []
     dpi = pages[0].dpi
     written: list[Path] = []
+    options: dict[str, Any]
     if fmt in ("png", "jpg"):
         for page in pages:
             img_path = out_dir / f"{stem}-p{page.index}.{fmt}"
-            img = _pil(page)
             if fmt == "png":
-                _atomic(img_path, lambda fh, im=img: im.save(fh, format="PNG", dpi=(page.dpi, page.dpi), optimize=False))
+                # Noisy pages hardly compress: a low zlib level saves seconds, not bytes.
+                level = 6 if _mostly_white(page.pixels) else 1
+                options = {"format": "PNG", "compress_level": level}
             else:
-                _atomic(img_path, lambda fh, im=img: im.save(fh, format="JPEG", dpi=(page.dpi, page.dpi), quality=92))
+                options = {"format": "JPEG", "quality": 92}
+            _atomic(img_path, _saver(_pil(page), dpi=(page.dpi, page.dpi), **options))
             gt_path = out_dir / f"{stem}-p{page.index}.gt.txt"
             _write_text(gt_path, _page_text(page))
             written += [img_path, gt_path]
@@ -1253,23 +1313,18 @@ def write_pages(pages: Sequence[SynthPage], out_dir: Path, stem: str, fmt: str =
     images = [_pil(p, bilevel) for p in pages]
     doc_path = out_dir / f"{stem}.{fmt}"
     if fmt == "tif":
+        options = {"format": "TIFF", "dpi": (dpi, dpi)}
         if bilevel:
-            options = {"compression": "group4"}
-        elif all(np.mean(p.pixels == 255) > 0.5 for p in pages):
-            options = {"compression": "tiff_adobe_deflate"}  # clean pages: lossless and small
+            options["compression"] = "group4"
+        elif all(_mostly_white(p.pixels) for p in pages):
+            options["compression"] = "tiff_adobe_deflate"  # clean pages: lossless and small
         else:
-            options = {"compression": "jpeg", "quality": 85}  # noisy pages: deflate would balloon
-
-        def save_tif(fh: IO[bytes]) -> None:
-            images[0].save(fh, format="TIFF", save_all=True, append_images=images[1:], dpi=(dpi, dpi), **options)
-
-        _atomic(doc_path, save_tif)
+            options.update(compression="jpeg", quality=85)  # noisy pages: deflate would balloon
     else:
-
-        def save_pdf(fh: IO[bytes]) -> None:
-            images[0].save(fh, format="PDF", save_all=True, append_images=images[1:], resolution=float(dpi), quality=85)
-
-        _atomic(doc_path, save_pdf)
+        options = {"format": "PDF", "resolution": float(dpi)}
+        if not bilevel:  # bilevel pages go in as CCITT G4, which takes no quality
+            options["quality"] = 85
+    _atomic(doc_path, _saver(images[0], save_all=True, append_images=images[1:], **options))
     gt_path = out_dir / f"{stem}.gt.txt"
     _write_text(gt_path, "\f\n".join(_page_text(p) for p in pages))
     return [doc_path, gt_path]
@@ -1283,11 +1338,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("source", type=Path, help="doc spec text file (UTF-8)")
     parser.add_argument("-o", "--out", type=Path, required=True, help="output folder")
-    parser.add_argument("--profile", action="append", choices=PROFILES, help="degradation profile (repeatable; default clean)")
+    parser.add_argument(
+        "--profile",
+        action="append",
+        choices=PROFILES,
+        help="degradation profile (repeatable; default clean)",
+    )
     parser.add_argument("--seal", action="store_true", help="stamp a red seal over the signature")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument("--format", dest="fmt", choices=FORMATS, default="png", help="output format (default png)")
-    parser.add_argument("--font-size", type=float, default=13.5, help="body font size in points (default 13.5)")
+    parser.add_argument(
+        "--format", dest="fmt", choices=FORMATS, default="png", help="output format (default png)"
+    )
+    parser.add_argument(
+        "--font-size", type=float, default=13.5, help="body font size in points (default 13.5)"
+    )
     args = parser.parse_args(argv)
     try:
         text = args.source.read_text(encoding="utf-8")
