@@ -37,10 +37,10 @@ from pipeline.errors import (
     VnocrError,
 )
 from pipeline.io import PageImage, load_pages, write_atomic
-from pipeline.ocr import OcrConfig, OcrEngine, TesseractEngine, check_tesseract
 from pipeline.markdown import to_markdown
+from pipeline.ocr import OcrConfig, OcrEngine, TesseractEngine, check_tesseract
 from pipeline.process import PipelineConfig, ocr_file
-from pipeline.report import Comparison, CompareOptions, compare, report_for
+from pipeline.report import CompareOptions, Comparison, compare, report_for
 from pipeline.sources import read_source
 from pipeline.structure import parse, structure
 

@@ -181,7 +181,9 @@ class _State:
                     self.done[entry["name"]] = entry["key"]
 
     def is_done(self, job: Job, key: str) -> bool:
-        return self.done.get(job.name) == key and all(p.exists() for p in output_paths(job.out_stem))
+        return self.done.get(job.name) == key and all(
+            p.exists() for p in output_paths(job.out_stem)
+        )
 
     def record(self, name: str, key: str) -> None:
         self.done[name] = key
@@ -387,28 +389,41 @@ class _Runner:
             if all(p is not None for p in doc.pages):
                 pages = [p for p in doc.pages if p is not None]
                 task = self.executor.submit(
-                    _document_task, doc.job.name, pages, str(doc.job.out_stem),
+                    _document_task,
+                    doc.job.name,
+                    pages,
+                    str(doc.job.out_stem),
                     self.config.pipeline,
                 )
                 self.pending[task] = ("document", doc, -1)
             return
         corrections, outputs = future.result()
         self.state.record(doc.job.name, doc.key)
-        self._finish(FileResult(
-            doc.job.name, "done", pages=len(doc.pages),
-            seconds=round(time.perf_counter() - doc.started, 3),
-            corrections=corrections, outputs=outputs,
-        ))
+        self._finish(
+            FileResult(
+                doc.job.name,
+                "done",
+                pages=len(doc.pages),
+                seconds=round(time.perf_counter() - doc.started, 3),
+                corrections=corrections,
+                outputs=outputs,
+            )
+        )
 
     def _fail(self, doc: _Doc, error: BaseException) -> None:
         message = _named(error, doc.job)
         for future, (_, other, _) in list(self.pending.items()):
             if other is doc:
                 future.cancel()
-        self._finish(FileResult(
-            doc.job.name, "failed", pages=len(doc.pages),
-            seconds=round(time.perf_counter() - doc.started, 3), error=message,
-        ))
+        self._finish(
+            FileResult(
+                doc.job.name,
+                "failed",
+                pages=len(doc.pages),
+                seconds=round(time.perf_counter() - doc.started, 3),
+                error=message,
+            )
+        )
 
     def _finish(self, result: FileResult) -> None:
         if result.status == "failed":
@@ -416,11 +431,16 @@ class _Runner:
             if self.config.fail_fast:
                 self.stop = True
         self.results.append(result)
-        detail = f"({result.pages} pages, {result.seconds:.1f} s)" if result.status == "done" else ""
+        detail = (
+            f"({result.pages} pages, {result.seconds:.1f} s)" if result.status == "done" else ""
+        )
         self.progress.document_done(result.name, result.status, detail)
         if self.config.log_json:
             line = json.dumps({"time": time.time(), **asdict(result)}, ensure_ascii=False)
-            with contextlib.suppress(OSError), self.config.log_json.open("a", encoding="utf-8") as f:
+            with (
+                contextlib.suppress(OSError),
+                self.config.log_json.open("a", encoding="utf-8") as f,
+            ):
                 f.write(line + "\n")
 
 

@@ -35,7 +35,10 @@ DELEGATED: dict[str, tuple[str, str]] = {
     "synth": ("pipeline.synth", "render a document text into scan-like page images"),
     "report": ("pipeline.report", "compare OCR output with its source text (HTML + JSON)"),
     "lm": ("pipeline.lm", "build or score the syllable language model"),
-    "parse": ("pipeline.structure", "parse a text or Document into its structure (JSON or Markdown)"),
+    "parse": (
+        "pipeline.structure",
+        "parse a text or Document into its structure (JSON or Markdown)",
+    ),
 }
 
 

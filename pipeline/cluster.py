@@ -41,8 +41,11 @@ def dask_executor(address: str, workers: int = 0) -> DaskExecutor:
         ) from e
     if address == "local":
         cluster = LocalCluster(
-            n_workers=workers or None, threads_per_worker=1, processes=True,
-            dashboard_address=None, env={"OMP_THREAD_LIMIT": "1"},
+            n_workers=workers or None,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            env={"OMP_THREAD_LIMIT": "1"},
         )
         return DaskExecutor(Client(cluster), cluster)
     return DaskExecutor(Client(address))

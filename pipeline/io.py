@@ -88,9 +88,7 @@ def sniff(path: Path, name: str | None = None) -> str:
         return "PDF"
     preview = head[:32].decode("utf-8", errors="replace").split("\n")[0].strip()
     preview = "".join(ch if ch.isprintable() else "?" for ch in preview)
-    raise InputFileError(
-        f"{label}: not a PNG, JPEG, TIFF or PDF file (it starts with '{preview}')"
-    )
+    raise InputFileError(f"{label}: not a PNG, JPEG, TIFF or PDF file (it starts with '{preview}')")
 
 
 def load_pages(
@@ -208,8 +206,10 @@ def _to_array(im: Image.Image) -> np.ndarray:
 def _is_gray(rgb: np.ndarray) -> bool:
     """True when an RGB page has no colour (a gray scan saved as RGB)."""
     sample = rgb[::7, ::7].astype(np.int16)
-    return bool(np.abs(sample[:, :, 0] - sample[:, :, 1]).max() <= 2
-                and np.abs(sample[:, :, 1] - sample[:, :, 2]).max() <= 2)
+    return bool(
+        np.abs(sample[:, :, 0] - sample[:, :, 1]).max() <= 2
+        and np.abs(sample[:, :, 1] - sample[:, :, 2]).max() <= 2
+    )
 
 
 def _open_pdf(path: Path, source: str):  # noqa: ANN202 - pypdfium2 types stay inside io.py

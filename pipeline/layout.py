@@ -71,10 +71,13 @@ def _gap_center(segs: list[Line]) -> float:
     """Centre of the widest gap between consecutive segments of a split line."""
     best = max(
         zip(segs, segs[1:], strict=False),
-        key=lambda pair: (pair[1].box.left if pair[1].box else 0)
-        - (pair[0].box.right if pair[0].box else 0),
+        key=lambda pair: (
+            (pair[1].box.left if pair[1].box else 0) - (pair[0].box.right if pair[0].box else 0)
+        ),
     )
-    return ((best[0].box.right if best[0].box else 0) + (best[1].box.left if best[1].box else 0)) / 2
+    return (
+        (best[0].box.right if best[0].box else 0) + (best[1].box.left if best[1].box else 0)
+    ) / 2
 
 
 def _split(line: Line, min_gap: float) -> list[Line]:

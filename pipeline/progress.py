@@ -81,7 +81,12 @@ class LogProgress(_Counts):
         rate, _ = self.rate_eta()
         log.info(
             "[%d/%d] %s: %s%s (%.2f pages/s)",
-            self.done_docs, self.docs, status, name, f" {detail}" if detail else "", rate,
+            self.done_docs,
+            self.docs,
+            status,
+            name,
+            f" {detail}" if detail else "",
+            rate,
         )
 
     def close(self) -> None:  # noqa: D102

@@ -62,9 +62,7 @@ def strip_tones(text: str) -> str:
 
 def strip_marks(text: str) -> str:
     """Remove every mark, đ included: "Đảng ủy" -> "Dang uy" (what a mark-less OCR sees)."""
-    out = "".join(
-        ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch)
-    )
+    out = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
     return out.replace("đ", "d").replace("Đ", "D")
 
 
@@ -84,9 +82,14 @@ def tone_position(base: str, style: ToneStyle = ToneStyle.OLD) -> int | None:
     """
     low = base.lower()
     start = 0
-    if low.startswith("qu") and len(low) > 2 and low[2] in _VOWELS:
-        start = 2
-    elif low.startswith("gi") and len(low) > 2 and low[2] in _VOWELS:
+    if (
+        low.startswith("qu")
+        and len(low) > 2
+        and low[2] in _VOWELS
+        or low.startswith("gi")
+        and len(low) > 2
+        and low[2] in _VOWELS
+    ):
         start = 2
     while start < len(low) and low[start] not in _VOWELS:
         start += 1

@@ -74,7 +74,9 @@ def _outputs(out: Path) -> dict[str, bytes]:
     return {
         p.relative_to(out).as_posix(): p.read_bytes()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and p.suffix in (".txt", ".json") and p.name != "summary.json"
+        if p.is_file()
+        and p.suffix in (".txt", ".json")
+        and p.name != "summary.json"
         and ".vnocr" not in p.parts
     }
 
@@ -108,8 +110,12 @@ def test_resume_skips_finished_and_redoes_changed_inputs(four_scans: Path, tmp_p
     (src / "tb01-p1.png").write_bytes((four_scans / "tb02-p1.png").read_bytes())
     (out / "tb03-p1.json").unlink()
     third = {f.name: f.status for f in run_batch([src], out, executor=InlineExecutor()).files}
-    assert third == {"tb01-p1.png": "done", "tb02-p1.png": "skipped",
-                     "tb03-p1.png": "done", "tb04-p1.png": "skipped"}
+    assert third == {
+        "tb01-p1.png": "done",
+        "tb02-p1.png": "skipped",
+        "tb03-p1.png": "done",
+        "tb04-p1.png": "skipped",
+    }
     forced = run_batch([src], out, BatchConfig(force=True), executor=InlineExecutor())
     assert {f.status for f in forced.files} == {"done"}
 
@@ -120,7 +126,9 @@ def test_fail_fast_stops_at_first_bad_file(four_scans: Path, tmp_path: Path) -> 
     src.mkdir()
     (src / "a-empty.png").write_bytes(b"")
     (src / "b.png").write_bytes((four_scans / "tb01-p1.png").read_bytes())
-    result = run_batch([src], tmp_path / "o", BatchConfig(fail_fast=True), executor=InlineExecutor())
+    result = run_batch(
+        [src], tmp_path / "o", BatchConfig(fail_fast=True), executor=InlineExecutor()
+    )
     assert [(f.name, f.status) for f in result.files] == [("a-empty.png", "failed")]
     assert not (tmp_path / "o" / "b.txt").exists()
 
@@ -136,7 +144,9 @@ def test_kill_9_mid_batch_then_rerun_gives_identical_outputs(tmp_path: Path) -> 
     proc = subprocess.Popen(cmd, start_new_session=True)
     state = out / ".vnocr" / "state.jsonl"
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not (state.exists() and state.read_text().count("\n") >= 2):
+    while time.monotonic() < deadline and not (
+        state.exists() and state.read_text().count("\n") >= 2
+    ):
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()

@@ -106,7 +106,10 @@ def test_python_dash_m_runs_the_same_command(scans: Path, tmp_path: Path) -> Non
     src = scans / "sub" / "thong-bao-p1.png"
     proc = subprocess.run(
         [sys.executable, "-m", "pipeline", "run", str(src), "-o", str(tmp_path)],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert "1 of 1 files done" in proc.stdout

@@ -109,9 +109,16 @@ def _png_header_only(width: int, height: int) -> bytes:
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     chunk = b"IHDR" + ihdr
     idat = b"IDAT" + zlib.compress(b"\x00" * 16)
-    return (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(ihdr)) + chunk
-            + struct.pack(">I", zlib.crc32(chunk)) + struct.pack(">I", len(idat) - 4) + idat
-            + struct.pack(">I", zlib.crc32(idat)) + b"\x00\x00\x00\x00IEND\xaeB`\x82")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", len(ihdr))
+        + chunk
+        + struct.pack(">I", zlib.crc32(chunk))
+        + struct.pack(">I", len(idat) - 4)
+        + idat
+        + struct.pack(">I", zlib.crc32(idat))
+        + b"\x00\x00\x00\x00IEND\xaeB`\x82"
+    )
 
 
 def test_huge_image_refused_before_decoding(tmp_path: Path) -> None:
@@ -132,8 +139,9 @@ def test_encrypted_pdf_refused(tmp_path: Path) -> None:
 
 def test_zero_page_pdf_refused(tmp_path: Path) -> None:
     path = tmp_path / "none.pdf"
-    path.write_bytes(_pdf(objects=["<< /Type /Catalog /Pages 2 0 R >>",
-                                   "<< /Type /Pages /Kids [] /Count 0 >>"]))
+    path.write_bytes(
+        _pdf(objects=["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>"])
+    )
     with pytest.raises(InputFileError, match=r"none\.pdf: PDF has no pages"):
         list(load_pages(path))
 

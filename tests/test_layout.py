@@ -31,8 +31,13 @@ def test_header_columns_are_read_left_then_right() -> None:
     )
     page = order_columns(Page(0, lines, width=2480, height=3508))
     assert _texts(page) == [
-        "UBND XÃ", "Số: 07/TB-UBND", "CỘNG HÒA", "Độc lập", "Tân Phú, ngày 05",
-        "THÔNG BÁO", "Ủy ban nhân dân xã thông báo lịch tiếp công dân định kỳ",
+        "UBND XÃ",
+        "Số: 07/TB-UBND",
+        "CỘNG HÒA",
+        "Độc lập",
+        "Tân Phú, ngày 05",
+        "THÔNG BÁO",
+        "Ủy ban nhân dân xã thông báo lịch tiếp công dân định kỳ",
     ]
 
 
@@ -46,8 +51,12 @@ def test_recipients_before_signature_and_body_untouched() -> None:
     )
     page = order_columns(Page(0, lines, width=2480, height=3508))
     assert _texts(page) == [
-        "thực hiện nghiêm túc các nội dung của thông báo này", "hiện.",
-        "Nơi nhận:", "- Lưu: VT.", "CHỦ TỊCH", "Phạm Văn Bình",
+        "thực hiện nghiêm túc các nội dung của thông báo này",
+        "hiện.",
+        "Nơi nhận:",
+        "- Lưu: VT.",
+        "CHỦ TỊCH",
+        "Phạm Văn Bình",
     ]
     assert "\n\nCHỦ TỊCH" in page.text  # the columns are separate paragraphs
 
