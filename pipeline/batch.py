@@ -22,7 +22,7 @@ import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,7 @@ class Job:
     source: Path
     name: str
     out_stem: Path
+    reference: Path | None = None  # the source text to compare with (``--source DIR``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +94,7 @@ class BatchConfig:
     force: bool = False  # redo documents that are up to date
     fail_fast: bool = False
     log_json: Path | None = None  # one JSON line per finished document
+    source_dir: Path | None = None  # source texts matched by name: a report per document
 
 
 # --------------------------------------------------------------------------- discovery
@@ -128,6 +130,14 @@ def find_jobs(inputs: Sequence[Path | str], out_dir: Path | str) -> list[Job]:
         rel = name if stems[stem.casefold()] > 1 else stem
         jobs.append(Job(source, name, out_dir / rel))
     return jobs
+
+
+def with_references(jobs: Sequence[Job], source_dir: Path) -> list[Job]:
+    """Attach to each job the source text of the same name in ``source_dir`` (if any)."""
+    from pipeline.sources import match_sources
+
+    matches = match_sources([j.name for j in jobs], source_dir)
+    return [replace(j, reference=matches.get(j.name)) for j in jobs]
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -214,11 +224,28 @@ def _page_task(source: str, name: str, index: int, config: PipelineConfig) -> Pa
 
 
 def _document_task(
-    name: str, pages: list[Page], out_stem: str, config: PipelineConfig
+    job: Job, pages: list[Page], config: PipelineConfig
 ) -> tuple[int, tuple[str, ...]]:
-    doc = assemble(name, pages, config)
-    outputs = write_outputs(doc, Path(out_stem))
+    doc = assemble(job.name, pages, config)
+    outputs = write_outputs(doc, job.out_stem)
+    if job.reference is not None:
+        outputs += write_report(doc, job)
     return len(doc.corrections), tuple(str(p) for p in outputs)
+
+
+def write_report(doc: Document, job: Job) -> tuple[Path, Path]:
+    """``STEM.report.html`` and ``STEM.report.json``: the document against its source text."""
+    from pipeline.report import report_for
+    from pipeline.sources import read_source
+
+    assert job.reference is not None
+    html, data = report_for(doc, read_source(job.reference), image=job.source)
+    stem = job.out_stem
+    html_path = stem.with_name(stem.name + ".report.html")
+    json_path = stem.with_name(stem.name + ".report.json")
+    write_atomic(html_path, html)
+    write_atomic(json_path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    return html_path, json_path
 
 
 class InlineExecutor(Executor):
@@ -280,14 +307,20 @@ def run_batch(
     progress = progress or NullProgress()
     out_dir = Path(out_dir)
     jobs = [j for j in inputs if isinstance(j, Job)] or find_jobs(inputs, out_dir)  # type: ignore[arg-type]
+    if config.source_dir is not None:
+        jobs = with_references(jobs, config.source_dir)
     check_tesseract(config.pipeline.ocr.lang)
     own_executor = executor is None
     executor = executor or make_executor(config.workers)
     runner = _Runner(jobs, out_dir, config, executor, progress)
     try:
         result = runner.run()
-        summary = json.dumps(summary_dict(result), ensure_ascii=False, indent=1) + "\n"
-        write_atomic(out_dir / "summary.json", summary)
+        summary = summary_dict(result)
+        if config.source_dir is not None:
+            summary["report"] = _pooled_reports(jobs)
+        write_atomic(
+            out_dir / "summary.json", json.dumps(summary, ensure_ascii=False, indent=1) + "\n"
+        )
         return result
     finally:
         progress.close()
@@ -345,6 +378,8 @@ class _Runner:
                 key = file_key(job.source, self.fingerprint) if job.source.exists() else ""
                 if not key:
                     raise InputFileError(f"{job.name}: no such file")
+                if job.reference is not None:  # a new or edited source redoes the report
+                    key += "-" + file_key(job.reference, "")[:16]
                 if not self.config.force and self.state.is_done(job, key):
                     early.append(FileResult(job.name, "skipped"))
                     continue
@@ -388,13 +423,7 @@ class _Runner:
             self.progress.pages_done(1)
             if all(p is not None for p in doc.pages):
                 pages = [p for p in doc.pages if p is not None]
-                task = self.executor.submit(
-                    _document_task,
-                    doc.job.name,
-                    pages,
-                    str(doc.job.out_stem),
-                    self.config.pipeline,
-                )
+                task = self.executor.submit(_document_task, doc.job, pages, self.config.pipeline)
                 self.pending[task] = ("document", doc, -1)
             return
         corrections, outputs = future.result()
@@ -450,6 +479,19 @@ def _named(error: BaseException, job: Job) -> str:
     if isinstance(error, MemoryError):
         text = "out of memory"
     return text if text.startswith(job.name) else f"{job.name}: {text}"
+
+
+def _pooled_reports(jobs: Sequence[Job]) -> dict[str, Any] | None:
+    """Batch figures over every document that has a report on disk (this run's or older)."""
+    from pipeline.report import summarize
+
+    reports = []
+    for job in jobs:
+        path = job.out_stem.with_name(job.out_stem.name + ".report.json")
+        if job.reference is not None and path.exists():
+            with contextlib.suppress(ValueError, OSError):
+                reports.append(json.loads(path.read_text(encoding="utf-8")))
+    return summarize(reports) if reports else None
 
 
 def summary_dict(result: BatchResult) -> dict[str, object]:

@@ -64,6 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--fail-fast", action="store_true", help="stop at the first failed file")
     run.add_argument("--log-json", type=Path, help="append one JSON line per document here")
     run.add_argument(
+        "--source",
+        type=Path,
+        metavar="DIR",
+        help="source texts (.txt/.docx named like the scans): write a report per document",
+    )
+    run.add_argument(
         "--dask", metavar="ADDRESS", help="run on a Dask cluster (tcp://host:8786, or 'local')"
     )
     run.set_defaults(func=_cmd_run)
@@ -122,6 +128,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         force=args.force,
         fail_fast=args.fail_fast,
         log_json=args.log_json,
+        source_dir=args.source,
     )
     executor = make_executor(args.jobs, args.dask) if args.dask else None
     try:

@@ -114,3 +114,20 @@ def test_python_dash_m_runs_the_same_command(scans: Path, tmp_path: Path) -> Non
     assert proc.returncode == 0, proc.stderr
     assert "1 of 1 files done" in proc.stdout
     assert (tmp_path / "thong-bao-p1.txt").exists()
+
+
+@pytest.mark.tesseract
+def test_run_with_sources_writes_a_report_per_matched_document(scans: Path, tmp_path: Path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    truth = (scans / "sub" / "thong-bao-p1.gt.txt").read_text(encoding="utf-8")
+    (sources / "thong-bao-p1.txt").write_text(truth, encoding="utf-16")  # any encoding
+    out = tmp_path / "out"
+    code = main(["run", str(scans / "sub"), "-o", str(out), "--source", str(sources), "-j", "1"])
+    assert code == ExitCode.ok
+    report = json.loads((out / "thong-bao-p1.report.json").read_text(encoding="utf-8"))
+    html = (out / "thong-bao-p1.report.html").read_text(encoding="utf-8")
+    assert report["schema"] == "vnocr.report" and "<html" in html.lower()
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["report"]["documents"] == 1
+    assert summary["report"]["corrected"]["cer"] < 0.05
