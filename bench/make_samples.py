@@ -16,8 +16,10 @@ from pipeline.synth import synthesize, write_pages
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
-#: (profile, seal) pairs rendered for every document.
-RENDERS = (("clean", False), ("fax", False))
+#: (profile, seal, format) rendered for every document; samples/ must stay under 5 MB.
+RENDERS = (("clean", False, "tif"), ("fax", False, "tif"))
+#: One document also as a colour scan with a red seal, in a PDF, as offices receive them.
+EXTRA = ("ke-hoach-dang-uy", "scan", True, "pdf")
 
 
 def main() -> int:
@@ -27,9 +29,11 @@ def main() -> int:
         if src.name.endswith(".gt.txt"):
             continue
         text = src.read_text(encoding="utf-8")
-        for profile, seal in RENDERS:
+        renders = list(RENDERS) + [EXTRA[1:]] * (src.stem == EXTRA[0])
+        for profile, seal, fmt in renders:
             pages = synthesize(text, profile, seed=seed, seal=seal)
-            for path in write_pages(pages, SAMPLES, f"{src.stem}.{profile}", fmt="tif"):
+            stem = f"{src.stem}.{profile}"
+            for path in write_pages(pages, SAMPLES, stem, fmt=fmt, quality=50):
                 size = path.stat().st_size
                 total += size
                 print(f"{path.relative_to(REPO)}  {size / 1e3:.0f} kB")

@@ -1278,10 +1278,11 @@ def _page_text(page: SynthPage) -> str:
 
 
 def write_pages(
-    pages: Sequence[SynthPage], out_dir: Path, stem: str, fmt: str = "png"
+    pages: Sequence[SynthPage], out_dir: Path, stem: str, fmt: str = "png", *, quality: int = 85
 ) -> list[Path]:
     """Write page images and ground-truth text; returns the paths written.
 
+    ``quality`` is the JPEG quality of lossy pages (jpg files, noisy TIFF/PDF pages).
     ``png``/``jpg``: ``STEM-pN.EXT`` + ``STEM-pN.gt.txt`` per page.
     ``tif``/``pdf``: one multi-page ``STEM.EXT`` + ``STEM.gt.txt`` with pages
     separated by ``"\\f\\n"``.  Binary (fax) pages use CCITT Group 4.
@@ -1303,7 +1304,7 @@ def write_pages(
                 level = 6 if _mostly_white(page.pixels) else 1
                 options = {"format": "PNG", "compress_level": level}
             else:
-                options = {"format": "JPEG", "quality": 92}
+                options = {"format": "JPEG", "quality": quality}
             _atomic(img_path, _saver(_pil(page), dpi=(page.dpi, page.dpi), **options))
             gt_path = out_dir / f"{stem}-p{page.index}.gt.txt"
             _write_text(gt_path, _page_text(page))
@@ -1319,11 +1320,11 @@ def write_pages(
         elif all(_mostly_white(p.pixels) for p in pages):
             options["compression"] = "tiff_adobe_deflate"  # clean pages: lossless and small
         else:
-            options.update(compression="jpeg", quality=85)  # noisy pages: deflate would balloon
+            options.update(compression="jpeg", quality=quality)  # deflate would balloon
     else:
         options = {"format": "PDF", "resolution": float(dpi)}
         if not bilevel:  # bilevel pages go in as CCITT G4, which takes no quality
-            options["quality"] = 85
+            options["quality"] = quality
     _atomic(doc_path, _saver(images[0], save_all=True, append_images=images[1:], **options))
     gt_path = out_dir / f"{stem}.gt.txt"
     _write_text(gt_path, "\f\n".join(_page_text(p) for p in pages))
