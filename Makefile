@@ -9,7 +9,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng fonts-liberati
 SAMPLES := samples
 OUT ?= out
 
-.PHONY: demo test test-quick bench system venv lint clean samples models lexicon
+.PHONY: demo test test-quick bench system venv lint clean samples models lexicon confusions
 
 demo: system venv
 	$(VENV)/bin/vnocr run $(SAMPLES) -o $(OUT)
@@ -23,6 +23,7 @@ test-quick: venv
 bench: system venv
 	$(PY) bench/ocr_bench.py
 	$(PY) bench/lm_bench.py
+	$(PY) bench/correct_bench.py
 	$(PY) bench/report_bench.py
 	$(PY) bench/structure_bench.py
 	$(PY) bench/batch_bench.py
@@ -30,6 +31,10 @@ bench: system venv
 # Rebuild the shipped language model from the corpora (held-out dev documents excluded).
 models: venv
 	$(PY) -m pipeline.lm build ../shared/corpus/lm ../shared/corpus/party -o models/lm.npz --held-out bench/splits.json
+
+# Relearn the OCR confusion costs (models/confusions.json) from rendered tuning documents.
+confusions: venv
+	$(PY) bench/learn_confusions.py
 
 # Rebuild lexicon/ from installed word lists (underthesea, hunspell-vi, tesseract vie).
 lexicon: venv

@@ -1,8 +1,9 @@
 """Raw OCR benchmark: Tesseract `vie` CER and seconds per page for each synthesizer profile.
 
 Renders every sample document (samples/*.txt, written for this project) with each profile
-under a fixed seed, OCRs the pages with the library (no correction), and prints whole-page
-CER against the synthesizer's ground truth. Tesseract runs single-threaded
+under a fixed seed, OCRs the pages with the library (OCR and reading order; no
+preprocessing, no correction), and prints whole-page CER against the synthesizer's ground
+truth. Tesseract runs single-threaded
 (OMP_THREAD_LIMIT=1), as it does in batch workers.
 
     python bench/ocr_bench.py [--profiles clean scan ...] [--seed 7]
@@ -21,6 +22,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 from pipeline.io import PageImage  # noqa: E402
 from pipeline.metrics import cer, normalize  # noqa: E402
 from pipeline.ocr import TesseractEngine, check_tesseract  # noqa: E402
+from pipeline.process import PipelineConfig, recognize_page  # noqa: E402
 from pipeline.synth import PROFILES, synthesize  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -35,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     print(f"tesseract {check_tesseract('vie')}, lang vie, OMP_THREAD_LIMIT=1")
     engine = TesseractEngine()
-    sources = sorted(args.samples.glob("*.txt"))
+    sources = sorted(p for p in args.samples.glob("*.txt") if not p.name.endswith(".gt.txt"))
+    config = PipelineConfig()
     if not sources:
         print(f"no sample texts in {args.samples}", file=sys.stderr)
         return 1
@@ -51,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
             for page in synthesize(text, profile, seed=args.seed):
                 image = PageImage(src.name, page.index, page.dpi, page.pixels)
                 start = time.perf_counter()
-                ocr_text.append(engine.recognize(image).text)
+                ocr_text.append(recognize_page(image, config, engine).text)
                 seconds += time.perf_counter() - start
                 truth.append(page.text)
                 pages += 1

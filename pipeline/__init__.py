@@ -14,6 +14,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from pipeline.batch import BatchConfig, BatchResult, FileResult, Job, find_jobs, run_batch
+from pipeline.correct import CorrectConfig, CorrectionResult, correct_document, correct_text
 from pipeline.document import (
     Box,
     Correction,
@@ -37,6 +38,8 @@ from pipeline.errors import (
     VnocrError,
 )
 from pipeline.io import PageImage, load_pages, write_atomic
+from pipeline.lexicon import Lexicon, load_lexicon
+from pipeline.lm import LanguageModel, load_lm
 from pipeline.markdown import to_markdown
 from pipeline.ocr import OcrConfig, OcrEngine, TesseractEngine, check_tesseract
 from pipeline.process import PipelineConfig, ocr_file
@@ -45,18 +48,23 @@ from pipeline.sources import read_source
 from pipeline.structure import parse, structure
 
 __all__ = [
+    "__version__",
     "BatchConfig",
     "BatchResult",
     "Box",
     "CompareOptions",
     "Comparison",
+    "CorrectConfig",
     "Correction",
+    "CorrectionResult",
     "Document",
     "ExitCode",
     "FileResult",
     "Header",
     "InputFileError",
     "Job",
+    "LanguageModel",
+    "Lexicon",
     "Line",
     "MissingDependencyError",
     "ModelFormatError",
@@ -76,7 +84,11 @@ __all__ = [
     "Word",
     "check_tesseract",
     "compare",
+    "correct_document",
+    "correct_text",
     "find_jobs",
+    "load_lexicon",
+    "load_lm",
     "load_pages",
     "ocr_file",
     "parse",
@@ -86,5 +98,4 @@ __all__ = [
     "structure",
     "to_markdown",
     "write_atomic",
-    "__version__",
 ]

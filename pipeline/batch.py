@@ -152,18 +152,23 @@ def _strip_suffix(name: str) -> str:
 # --------------------------------------------------------------------------- outputs
 
 
-def output_paths(out_stem: Path) -> tuple[Path, Path, Path]:
-    """``STEM.txt``, ``STEM.md`` and ``STEM.json`` (written in this order; JSON last)."""
-    return tuple(out_stem.with_name(out_stem.name + ext) for ext in (".txt", ".md", ".json"))  # type: ignore[return-value]
+_OUTPUTS = (".raw.txt", ".txt", ".md", ".json")
+
+
+def output_paths(out_stem: Path) -> tuple[Path, ...]:
+    """``STEM.raw.txt``, ``STEM.txt``, ``STEM.md``, ``STEM.json`` (written in this order)."""
+    return tuple(out_stem.with_name(out_stem.name + ext) for ext in _OUTPUTS)
 
 
 def write_outputs(doc: Document, out_stem: Path) -> tuple[Path, ...]:
-    """Write the text, the Markdown of its structure and the Document JSON, each atomically."""
-    txt, md, js = output_paths(out_stem)
+    """Write the raw OCR text, the corrected text, the Markdown of its structure and the
+    Document JSON, each atomically (the JSON holds the change log between the two texts)."""
+    raw, txt, md, js = output_paths(out_stem)
+    write_atomic(raw, doc.without_corrections().text + "\n")
     write_atomic(txt, doc.text + "\n")
     write_atomic(md, to_markdown(doc))
     write_atomic(js, json.dumps(doc.to_dict(), ensure_ascii=False, indent=1) + "\n")
-    return (txt, md, js)
+    return (raw, txt, md, js)
 
 
 def file_key(path: Path, fingerprint: str) -> str:

@@ -35,6 +35,7 @@ DELEGATED: dict[str, tuple[str, str]] = {
     "synth": ("pipeline.synth", "render a document text into scan-like page images"),
     "report": ("pipeline.report", "compare OCR output with its source text (HTML + JSON)"),
     "lm": ("pipeline.lm", "build or score the syllable language model"),
+    "correct": ("pipeline.correct", "restore diacritics and repair OCR errors in a text"),
     "parse": (
         "pipeline.structure",
         "parse a text or Document into its structure (JSON or Markdown)",
@@ -62,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: cores)")
     run.add_argument("--force", action="store_true", help="redo documents that are up to date")
     run.add_argument("--fail-fast", action="store_true", help="stop at the first failed file")
+    run.add_argument(
+        "--no-correct", action="store_true", help="keep the raw OCR text (no diacritic repair)"
+    )
+    run.add_argument("--no-structure", action="store_true", help="do not parse the structure")
     run.add_argument("--log-json", type=Path, help="append one JSON line per document here")
     run.add_argument(
         "--source",
@@ -123,7 +128,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return ExitCode.input_file
     ocr = OcrConfig(lang=args.lang, psm=args.psm, timeout_s=args.timeout)
     config = BatchConfig(
-        pipeline=PipelineConfig(ocr=ocr),
+        pipeline=PipelineConfig(
+            ocr=ocr, correct=not args.no_correct, structure=not args.no_structure
+        ),
         workers=args.jobs,
         force=args.force,
         fail_fast=args.fail_fast,

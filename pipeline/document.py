@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 #: Version of the JSON written by :meth:`Document.to_dict`; bumped on incompatible changes.
@@ -223,6 +223,29 @@ class Document:
     def words(self) -> tuple[Word, ...]:
         """All words of all pages in reading order."""
         return tuple(w for p in self.pages for ln in p.lines for w in ln.words)
+
+    def without_corrections(self) -> Document:
+        """The Document as the OCR read it: every logged change undone, newest first.
+
+        A change is undone only where the word still reads ``after``, so a log entry that
+        did not alter a word (a numbering repair of the structure stage) changes nothing.
+        """
+        words = {p.index: [list(ln.words) for ln in p.lines] for p in self.pages}
+        for c in reversed(self.corrections):
+            line = words.get(c.page, [])
+            if c.line < len(line) and c.word < len(line[c.line]):
+                if line[c.line][c.word].text == c.after:
+                    line[c.line][c.word] = replace(line[c.line][c.word], text=c.before)
+        pages = tuple(
+            replace(
+                p,
+                lines=tuple(
+                    replace(ln, words=tuple(words[p.index][i])) for i, ln in enumerate(p.lines)
+                ),
+            )
+            for p in self.pages
+        )
+        return replace(self, pages=pages, corrections=())
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with the schema version; inverse of :meth:`from_dict`."""

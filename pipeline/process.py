@@ -18,6 +18,7 @@ from typing import Any
 from pipeline import __version__
 from pipeline.document import Document, Page, Step
 from pipeline.io import PageImage, load_pages
+from pipeline.correct import correct_document
 from pipeline.layout import order_columns
 from pipeline.ocr import OcrConfig, OcrEngine, TesseractEngine
 from pipeline.structure import structure
@@ -29,6 +30,7 @@ class PipelineConfig:
 
     ocr: OcrConfig = field(default_factory=OcrConfig)
     columns: bool = True  # read two-column header/signature runs column by column
+    correct: bool = True  # restore diacritics and repair garbled words (lexicon + LM)
     structure: bool = True  # parse header, sections, recipients, signature
 
     def settings(self) -> dict[str, Any]:
@@ -58,6 +60,8 @@ def assemble(name: str, pages: Sequence[Page], config: PipelineConfig) -> Docume
     if config.columns:
         steps.append(Step("layout", __version__, {"columns": True}))
     doc = Document(name=name, pages=tuple(pages), steps=tuple(steps))
+    if config.correct:
+        doc = correct_document(doc)  # models load once per process, then stay cached
     if config.structure:
         doc = structure(doc)
     return doc

@@ -18,13 +18,13 @@ import json
 import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.document import Correction, Document, Line, Page
+from pipeline.document import Correction, Document
 from pipeline.errors import ExitCode, InputFileError, VnocrError
 from pipeline.io import PageImage, load_pages, write_atomic
 from pipeline.metrics import (
@@ -747,24 +747,8 @@ def to_html(
 
 
 def undo_corrections(doc: Document) -> Document | None:
-    """The raw OCR rebuilt from a corrected Document's log (None when nothing was logged).
-
-    Each logged word whose text is still ``after`` gets ``before`` back.
-    """
-    if not doc.corrections:
-        return None
-    back = {(c.page, c.line, c.word): c for c in doc.corrections}
-    pages = []
-    for page in doc.pages:
-        lines = []
-        for li, line in enumerate(page.lines):
-            words = []
-            for wi, word in enumerate(line.words):
-                c = back.get((page.index, li, wi))
-                words.append(replace(word, text=c.before) if c and word.text == c.after else word)
-            lines.append(Line(tuple(words), line.box, line.block, line.par))
-        pages.append(Page(page.index, tuple(lines), page.width, page.height, page.dpi))
-    return replace(doc, pages=tuple(pages), corrections=())
+    """The raw OCR rebuilt from a corrected Document's log (None when nothing was logged)."""
+    return doc.without_corrections() if doc.corrections else None
 
 
 def _images(image: PageImage | Sequence[PageImage] | str | Path | None) -> list[PageImage]:

@@ -1,0 +1,185 @@
+"""Correction benchmark: every target figure of issue 3, on the HELD-OUT dev documents.
+
+Usage (from the repository root)::
+
+    python bench/correct_bench.py              # all figures (OCR renders cached)
+    python bench/correct_bench.py --chars 6000 # longer excerpts for the text-only figures
+
+Held out: the ``held_out`` documents of bench/splits.json (never used to tune the
+corrector, to learn the confusion table or to build the LM). Figures:
+
+* stripped: marks removed from held-out text, then restored (syllable accuracy);
+* eng: held-out excerpts rendered by the synthesizer (scan profile), OCR'd with
+  ``-l eng`` (a model without Vietnamese marks), then corrected (syllable accuracy);
+* vie: the same renders OCR'd with ``-l vie``: CER before and after;
+* seed: ../shared/samples/seed-excerpt.ocr.txt against its truth;
+* clean: correct held-out text in: share of syllables changed, numbers/codes changed;
+* gate: held-out text with one block replaced by its garbled OCR: clean blocks changed;
+* speed: syllables/s (one core), load time, peak memory.
+
+OCR output is cached under bench/cache/ (git-ignored), see bench/learn_confusions.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import resource
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+import learn_confusions as lc  # noqa: E402
+
+from pipeline.document import Document  # noqa: E402
+from pipeline.metrics import cer, syllable_accuracy, syllables  # noqa: E402
+from pipeline.vietnamese import strip_marks  # noqa: E402
+
+SEED = REPO.parent / "shared" / "samples"
+_CODEISH = re.compile(r"\d")
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def held_texts(chars: int) -> list[tuple[str, str]]:
+    """(name, excerpt) of every held-out document."""
+    return [
+        (f.stem, lc.excerpt(f.read_text(encoding="utf-8"), chars))
+        for f in lc.split_files("held_out")
+    ]
+
+
+def ocr_sets(chars: int = 2200) -> list[tuple[str, dict]]:
+    """Cached scan-profile renders of the held-out excerpts, OCR'd with eng and vie."""
+    out = []
+    for f in lc.split_files("held_out"):
+        text = lc.excerpt(f.read_text(encoding="utf-8"), chars)
+        out.append((f.stem, lc.ocr_pages(text, "scan", ("eng", "vie"), "held-" + f.stem[:40])))
+    return out
+
+
+def _numbers(text: str) -> list[str]:
+    return [t for t in text.split() if _CODEISH.search(t)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the figures; returns 0."""
+    from pipeline.correct import CorrectConfig, Corrector, correct_document, correct_text
+    from pipeline.lexicon import load_lexicon
+    from pipeline.lm import load_lm
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--chars", type=int, default=8000, help="characters per held-out excerpt")
+    ap.add_argument("--no-ocr", action="store_true", help="skip the OCR figures")
+    args = ap.parse_args(argv)
+
+    rss0 = _rss_mb()
+    t0 = time.perf_counter()
+    lex, lm = load_lexicon(), load_lm()
+    corr = Corrector(lex, lm, None, CorrectConfig())
+    load_s = time.perf_counter() - t0
+    print(f"load: lexicon + LM + channel {load_s:.2f} s, +{_rss_mb() - rss0:.0f} MB")
+
+    texts = held_texts(args.chars)
+    n_syl = sum(len(syllables(t)) for _, t in texts)
+    print(f"held-out: {len(texts)} documents, excerpts of {args.chars} chars, {n_syl:,} syllables")
+
+    # stripped diacritics
+    t0 = time.perf_counter()
+    hyp, ref = [], []
+    for _, t in texts:
+        hyp.append(correct_text(strip_marks(t), corrector=corr).text)
+        ref.append(t)
+    dt = time.perf_counter() - t0
+    acc = syllable_accuracy("\n".join(hyp), "\n".join(ref))
+    raw = syllable_accuracy("\n".join(strip_marks(t) for t in ref), "\n".join(ref))
+    print(
+        f"stripped -> restored: syllable accuracy {acc:.2%} (stripped {raw:.2%}); "
+        f"{n_syl / dt:,.0f} syllables/s (first pass, cold caches)"
+    )
+    t0 = time.perf_counter()
+    for _, t in texts:
+        correct_text(strip_marks(t), corrector=corr)
+    dt = time.perf_counter() - t0
+    print(f"  speed, warm token cache: {n_syl / dt:,.0f} syllables/s")
+
+    # correct text in
+    changed = total = num_changed = 0
+    t0 = time.perf_counter()
+    for _, t in texts:
+        r = correct_text(t, corrector=corr)
+        total += len(syllables(t))
+        changed += len(r.corrections)
+        num_changed += sum(a != b for a, b in zip(_numbers(t), _numbers(r.text), strict=False))
+        num_changed += len(_numbers(t)) != len(_numbers(r.text))
+    dt = time.perf_counter() - t0
+    print(
+        f"clean text in: {changed} of {total:,} syllables changed ({changed / total:.3%}); "
+        f"numbers/codes changed: {num_changed}; {total / dt:,.0f} syllables/s"
+    )
+
+    # seed excerpt
+    ocr = (SEED / "seed-excerpt.ocr.txt").read_text(encoding="utf-8")
+    truth = (SEED / "seed-excerpt.truth.txt").read_text(encoding="utf-8")
+    r = correct_text(ocr, corrector=corr)
+    print(
+        f"seed excerpt: syllable accuracy {syllable_accuracy(ocr, truth):.2%} -> "
+        f"{syllable_accuracy(r.text, truth):.2%} ({len(r.corrections)} changes)"
+    )
+
+    if args.no_ocr:
+        return 0
+    sets = ocr_sets()
+    for lang in ("eng", "vie"):
+        truth_all, raw_all, text_all, doc_all = [], [], [], []
+        t0 = time.perf_counter()
+        for _, got in sets:
+            data = got[lang]
+            doc = Document.from_dict(data["doc"])
+            fixed = correct_document(doc, corrector=corr)
+            for tr, p_raw, p_fix in zip(data["truth"], doc.pages, fixed.pages, strict=False):
+                truth_all.append(tr)
+                raw_all.append(p_raw.text)
+                doc_all.append(p_fix.text)
+                text_all.append(correct_text(p_raw.text, corrector=corr).text)
+        dt = time.perf_counter() - t0
+        T, R = "\n".join(truth_all), "\n".join(raw_all)
+        D, X = "\n".join(doc_all), "\n".join(text_all)
+        print(
+            f"held-out scan renders, -l {lang} ({len(truth_all)} pages): syllable accuracy "
+            f"{syllable_accuracy(R, T):.2%} -> {syllable_accuracy(D, T):.2%} (Document, conf "
+            f"used) / {syllable_accuracy(X, T):.2%} (text); CER {cer(R, T):.4f} -> "
+            f"{cer(D, T):.4f} ({cer(D, T) / max(cer(R, T), 1e-9):.2f} x raw) / {cer(X, T):.4f}"
+        )
+
+    # gate: clean blocks around one garbled block
+    clean_changed = clean_total = 0
+    for (_, got), (_, t) in zip(sets, texts, strict=False):
+        page = Document.from_dict(got["eng"]["doc"]).pages[0].text
+        garbled = "\n".join(ln for ln in page.split("\n") if ln.strip())
+        blocks = [b for b in t.split("\n") if b.strip()]
+        mid = len(blocks) // 2
+        mixed = "\n\n".join(blocks[:mid] + [garbled] + blocks[mid:])
+        r = correct_text(mixed, corrector=corr)
+        out_blocks = r.text.split("\n\n")
+        kept = out_blocks[:mid] + out_blocks[mid + 1 :]
+        for a, b in zip(blocks, kept, strict=False):
+            sa, sb = syllables(a), syllables(b)
+            clean_total += len(sa)
+            clean_changed += sum(x != y for x, y in zip(sa, sb, strict=False))
+    print(
+        f"gate, clean blocks next to a garbled one: {clean_changed} of {clean_total:,} "
+        f"syllables changed ({clean_changed / max(clean_total, 1):.3%})"
+    )
+    print(f"peak memory: {_rss_mb():.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,468 @@
+"""The OCR error model: how much it costs to read a syllable as some other string.
+
+A noisy-channel corrector needs ``cost(observed | intended)``. Vietnamese letters carry
+three things an OCR engine damages differently: the base letters ("của" ->
+"ciia": u read as ii), the tone (huyền/sắc/… dropped, or read as a Latin-1 accent), and
+the vowel marks (ă â ê ô ơ ư, đ's stroke). So the cost is split in three parts, each
+learned from aligned (source syllable, OCR reading) pairs:
+
+* letters and vowel marks: a weighted edit distance on tone-free keys ("của" ->
+  "cua", "ciia"), where each edit region of the optimal alignment ("u"->"ii", "ă"->"i",
+  "ư"->"r", "ô"->"o") costs ``-log10 P(read | written)``;
+* tone: ``-log10 P(tone read | tone written)``, a 6x6 table.
+
+Costs are log10 units, the same scale as the language model's scores. Tables are
+learned per *regime* ("markless": an OCR model without Vietnamese marks, e.g. ``-l eng``;
+"vie": Tesseract's Vietnamese model) by ``bench/learn_confusions.py`` and saved in
+``models/confusions.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+from pipeline.errors import ModelFormatError
+from pipeline.vietnamese import nfc
+
+FORMAT = "vnocr-confusions"
+FORMAT_VERSION = 1
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "models" / "confusions.json"
+REGIMES = ("markless", "vie")
+
+#: Vowel marks (NFD combining chars) and the stroke of đ, as one alphabet of "marks".
+_BREVE, _CIRC, _HORN = "\u0306", "\u0302", "\u031b"
+_TONES = {"\u0300": 1, "\u0301": 2, "\u0309": 3, "\u0303": 4, "\u0323": 5}
+# Latin-1 / other accents an OCR model may print instead of Vietnamese tones
+_TONE_LIKE = {"\u0308": 2, "\u030c": 2, "\u0304": 0}
+_DEFAULT_SUB = 3.5  # an unseen letter confusion: about 1 in 3000
+_DEFAULT_INDEL = 3.5
+_SMOOTH = 0.5
+
+
+@lru_cache(maxsize=1 << 18)
+def obs_key(token: str) -> str:
+    """The mark-free, lower-case letters of an OCR token (digits and symbols kept).
+
+    Used to find candidates (by plain edit distance to the lexicon's fold keys).
+
+    >>> obs_key("Hién"), obs_key("clr(rng"), obs_key("Đảng")
+    ('hien', 'clr(rng', 'dang')
+    """
+    out = []
+    for ch in unicodedata.normalize("NFD", token.lower()):
+        if unicodedata.combining(ch):
+            continue
+        out.append(ch)
+    return "".join(out).replace("đ", "d").replace("ð", "d").replace("ø", "o").replace("ß", "b")
+
+
+@lru_cache(maxsize=1 << 18)
+def letter_key(token: str) -> str:
+    """Lower-case letters with their vowel marks but no tone: "Trường" -> "trương".
+
+    The channel's letter costs are learned and applied on these keys, so "ă" read as
+    "i" is a different confusion from "a" read as "i". Latin-1 accents that are no
+    Vietnamese vowel mark (ë, ö) are dropped like tones; digits and symbols are kept.
+    """
+    out = []
+    for ch in unicodedata.normalize("NFD", token.lower()):
+        if unicodedata.combining(ch) and ch not in (_BREVE, _CIRC, _HORN):
+            continue
+        out.append(ch)
+    return nfc("".join(out)).replace("ð", "đ").replace("ø", "o").replace("ß", "b")
+
+
+@lru_cache(maxsize=1 << 16)
+def marks(token: str) -> tuple[int, frozenset[tuple[int, str]]]:
+    """(tone 0..5, set of (letter index in the key, vowel mark)) of a token, lower-cased.
+
+    The vowel marks are "ă"->breve, "â ê ô"->circumflex, "ơ ư"->horn and "đ"->stroke,
+    indexed by their position in :func:`obs_key` so two spellings can be compared.
+    Latin-1 accents that are no Vietnamese tone (ë, ö) count as sắc, the way they look.
+    """
+    tone = 0
+    vm: set[tuple[int, str]] = set()
+    i = -1
+    for ch in unicodedata.normalize("NFD", token.lower()):
+        if not unicodedata.combining(ch):
+            i += 1
+            if ch in "đð":
+                vm.add((i, "stroke"))
+            continue
+        if ch in _TONES:
+            tone = _TONES[ch]
+        elif ch in _TONE_LIKE:
+            tone = _TONE_LIKE[ch] or tone
+        elif ch == _BREVE:
+            vm.add((i, "breve"))
+        elif ch == _CIRC:
+            vm.add((i, "circ"))
+        elif ch == _HORN:
+            vm.add((i, "horn"))
+    return tone, frozenset(vm)
+
+
+def _regions(ref: str, hyp: str) -> list[tuple[str, str]]:
+    """Edit regions of the optimal alignment ref -> hyp, matches as (c, c) singletons.
+
+    Neighbouring edits form one region; a region of equal length splits into
+    character pairs, a short unequal one (<= 3 each side) stays whole, a longer one
+    splits into its edit operations.
+    """
+    out: list[tuple[str, str]] = []
+    region: list = []
+
+    def flush() -> None:
+        if not region:
+            return
+        r = ref[region[0].src_start : region[-1].src_end]
+        h = hyp[region[0].dest_start : region[-1].dest_end]
+        if len(r) == len(h):
+            out.extend(zip(r, h, strict=True))
+        elif len(r) <= 3 and len(h) <= 3:
+            out.append((r, h))
+        else:
+            for c in region:
+                rr, hh = ref[c.src_start : c.src_end], hyp[c.dest_start : c.dest_end]
+                if c.tag == "replace":
+                    out.extend(zip(rr, hh, strict=True))
+                elif c.tag == "delete":
+                    out.extend((a, "") for a in rr)
+                else:
+                    out.extend(("", b) for b in hh)
+        region.clear()
+
+    for op in Levenshtein.opcodes(ref, hyp):
+        if op.tag == "equal":
+            flush()
+            out.extend((c, c) for c in ref[op.src_start : op.src_end])
+        else:
+            region.append(op)
+    flush()
+    return out
+
+
+@dataclass
+class Counts:
+    """Raw counts from aligned pairs of one regime (see :func:`learn_counts`)."""
+
+    letters: Counter = field(default_factory=Counter)  # (written, read) regions
+    written: Counter = field(default_factory=Counter)  # written letters and runs
+    tones: Counter = field(default_factory=Counter)  # (tone written, tone read)
+    pairs: int = 0
+    changed: int = 0
+
+
+def add_pair(c: Counts, written: str, read: str) -> None:
+    """Count one aligned (source syllable, OCR reading) pair into ``c``."""
+    w, r = nfc(written).lower(), nfc(read).lower()
+    wk, rk = letter_key(w), letter_key(r)
+    c.pairs += 1
+    c.changed += w != r
+    for a, b in _regions(wk, rk):
+        c.letters[(a, b)] += 1
+    for n in (1, 2, 3):  # denominators: every letter and letter run of the written key
+        for i in range(len(wk) - n + 1):
+            c.written[wk[i : i + n]] += 1
+    c.tones[(marks(w)[0], marks(r)[0])] += 1
+
+
+def _letter_map(a: str, b: str) -> list[tuple[int, int]]:
+    """Index pairs of letters that the alignment a -> b matches or substitutes 1:1."""
+    out = []
+    for op in Levenshtein.opcodes(a, b):
+        if (
+            op.tag in ("equal", "replace")
+            and op.src_end - op.src_start == op.dest_end - op.dest_start
+        ):
+            out.extend(
+                zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end), strict=True)
+            )
+    return out
+
+
+def learn_counts(pairs: Iterable[tuple[str, str]], lexicon: object) -> Counts:
+    """Count confusions over (source text, OCR text) pairs of one regime.
+
+    Both texts are split in syllables and aligned; 1:1 aligned pairs whose source is a
+    known syllable (``lexicon.is_syllable``) are counted, punctuation stripped.
+    """
+    from pipeline.metrics import align
+
+    c = Counts()
+    for truth, ocr in pairs:
+        ref = [_core(t) for t in truth.split()]
+        hyp = [_core(t) for t in ocr.split()]
+        for ch in align(ref, hyp):
+            if (
+                ch.op not in ("equal", "replace")
+                or ch.ref_end - ch.ref_start != ch.hyp_end - ch.hyp_start
+            ):
+                continue
+            for i, j in zip(
+                range(ch.ref_start, ch.ref_end), range(ch.hyp_start, ch.hyp_end), strict=True
+            ):
+                w, r = ref[i], hyp[j]
+                if w and r and lexicon.is_syllable(w):  # type: ignore[attr-defined]
+                    add_pair(c, w, r)
+    return c
+
+
+_PUNCT = "\"'“”‘’.,;:!?()[]«»…"
+
+
+def _core(token: str) -> str:
+    return token.strip(_PUNCT)
+
+
+#: Look-alike confusions known before any data (the design's list: ă->i, ư->r/w, ơ->o,
+#: ủ->ii, đ->d, rn->m …): their cost is at most this, whatever the counts say, so
+#: a confusion the tuning renders happen not to show is still cheap. Learned costs
+#: below these win. (written, read) on letter keys -> cost cap, per regime.
+PRIOR: dict[str, dict[tuple[str, str], float]] = {
+    "markless": {
+        **{
+            (v, b): 0.3
+            for v, b in (
+                ("ă", "a"),
+                ("â", "a"),
+                ("ê", "e"),
+                ("ô", "o"),
+                ("ơ", "o"),
+                ("ư", "u"),
+                ("đ", "d"),
+            )
+        },
+        **{
+            (a, b): 1.5
+            for a, b in (
+                ("ă", "i"),
+                ("ă", "e"),
+                ("â", "i"),
+                ("ư", "r"),
+                ("ư", "w"),
+                ("ư", "ir"),
+                ("ư", "tr"),
+                ("ơ", "e"),
+                ("ô", "6"),
+                ("o", "6"),
+                ("ơ", "6"),
+                ("ô", "0"),
+                ("u", "ii"),
+                ("u", "ti"),
+                ("u", "a"),
+                ("u", "y"),
+                ("ê", "é"),
+                ("ô", "ö"),
+                ("l", "1"),
+                ("y", "}"),
+                ("m", "rn"),
+                ("ư", "ur"),
+                ("ươ", "wo"),
+                ("ươ", "uo"),
+                ("ê", "&"),
+                ("ơ", "d"),
+                ("đ", "p"),
+                ("i", "j"),
+                ("u", "w"),
+                ("ư", "v"),
+                ("ư", "a"),
+                ("ô", "q"),
+            )
+        },
+    },
+    "vie": {
+        **{
+            (a, b): 1.5
+            for a, b in (
+                ("ư", "u"),
+                ("ơ", "o"),
+                ("ô", "o"),
+                ("ă", "a"),
+                ("â", "a"),
+                ("ê", "e"),
+                ("đ", "d"),
+                ("tr", "ư"),
+                ("m", "rn"),
+                ("l", "1"),
+            )
+        },
+    },
+}
+
+
+@dataclass(frozen=True)
+class ChannelTable:
+    """Learned costs of one regime (log10 units; lower is likelier)."""
+
+    sub: dict[tuple[str, str], float]  # (written run, read run) on letter keys
+    written: dict[str, float]  # -log10 P(letter read as itself)
+    tone: tuple[tuple[float, ...], ...]  # [written tone][read tone]
+
+    def letter_cost(self, written_key: str, read_key: str) -> float:
+        """Weighted edit distance of two :func:`letter_key` strings."""
+        return _letter_cost(self, written_key, read_key)
+
+    def cost(self, written: str, read: str) -> float:
+        """Cost of reading syllable ``written`` as token ``read`` (both lower case)."""
+        return (
+            self.letter_cost(letter_key(written), letter_key(read))
+            + (self.tone[marks(written)[0]][marks(read)[0]])
+        )
+
+    def to_dict(self) -> dict:
+        """JSON-ready form."""
+        return {
+            "sub": [[a, b, round(v, 3)] for (a, b), v in sorted(self.sub.items())],
+            "written": {k: round(v, 4) for k, v in sorted(self.written.items())},
+            "tone": [[round(x, 3) for x in row] for row in self.tone],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> ChannelTable:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            sub={(a, b): float(v) for a, b, v in d["sub"]},
+            written={k: float(v) for k, v in d["written"].items()},
+            tone=tuple(tuple(float(x) for x in row) for row in d["tone"]),
+        )
+
+
+@lru_cache(maxsize=1 << 18)
+def _letter_cost_cached(table_id: int, written_key: str, read_key: str) -> float:
+    table = _TABLES[table_id]
+    sub = table.sub
+    cost = 0.0
+    for a, b in _regions(written_key, read_key):
+        if a == b:
+            cost += table.written.get(a, 0.02)
+            continue
+        v = sub.get((a, b))
+        if v is None or len(a) != 1 or len(b) != 1:
+            # an unseen region: its cheapest split into single-letter edits
+            v = min(v if v is not None else math.inf, _split_cost(sub, a, b))
+        cost += v
+    return cost
+
+
+def _split_cost(sub: dict[tuple[str, str], float], a: str, b: str) -> float:
+    """Cost of a region as letter substitutions plus insertions/deletions (small DP)."""
+    n, m = len(a), len(b)
+    d = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        d[i][0] = d[i - 1][0] + sub.get((a[i - 1], ""), _DEFAULT_INDEL)
+    for j in range(1, m + 1):
+        d[0][j] = d[0][j - 1] + sub.get(("", b[j - 1]), _DEFAULT_INDEL)
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            x, y = a[i - 1], b[j - 1]
+            d[i][j] = min(
+                d[i - 1][j - 1] + (0.0 if x == y else sub.get((x, y), _DEFAULT_SUB)),
+                d[i - 1][j] + sub.get((x, ""), _DEFAULT_INDEL),
+                d[i][j - 1] + sub.get(("", y), _DEFAULT_INDEL),
+            )
+    return d[n][m]
+
+
+_TABLES: dict[int, ChannelTable] = {}
+
+
+def _letter_cost(table: ChannelTable, written_key: str, read_key: str) -> float:
+    _TABLES.setdefault(id(table), table)
+    return _letter_cost_cached(id(table), written_key, read_key)
+
+
+def _neglog(n: float, d: float) -> float:
+    return -math.log10(n / d)
+
+
+def costs_from_counts(
+    c: Counts,
+    prior: dict[tuple[str, str], float] | None = None,
+    floor: float = 0.1,
+    cap: float = 4.0,
+) -> ChannelTable:
+    """Turn counts into costs: ``-log10`` of smoothed relative frequencies.
+
+    Substitution costs are floored at ``floor`` and capped at ``cap``; pairs seen once
+    or less are left to the defaults; ``prior`` caps the cost of known look-alikes.
+    """
+    sub: dict[tuple[str, str], float] = {}
+    for (a, b), n in c.letters.items():
+        if a == b or n < 2:
+            continue
+        d = c.written.get(a, 0) if a else sum(v for k, v in c.written.items() if len(k) == 1)
+        if d <= 0:
+            continue
+        sub[(a, b)] = min(cap, max(floor, _neglog(n + _SMOOTH, d + 1)))
+    for pair, v in (prior or {}).items():
+        sub[pair] = min(sub.get(pair, cap), v)
+    written = {}
+    for a, d in c.written.items():
+        if len(a) == 1:
+            written[a] = min(1.0, _neglog(c.letters.get((a, a), 0) + _SMOOTH, d + 1))
+    tone = []
+    for t in range(6):
+        row_total = sum(c.tones.get((t, u), 0) for u in range(6))
+        tone.append(
+            tuple(
+                min(cap, _neglog(c.tones.get((t, u), 0) + _SMOOTH, row_total + 3)) for u in range(6)
+            )
+        )
+    return ChannelTable(sub=sub, written=written, tone=tuple(tone))
+
+
+@dataclass(frozen=True)
+class ChannelModel:
+    """The tables of all regimes, as loaded from ``models/confusions.json``."""
+
+    tables: dict[str, ChannelTable]
+    meta: dict
+
+    def __getitem__(self, regime: str) -> ChannelTable:
+        return self.tables[regime]
+
+    def save(self, path: str | Path) -> None:
+        """Write the model as JSON (temp file, then rename)."""
+        path = Path(path)
+        data = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "meta": self.meta,
+            "tables": {k: t.to_dict() for k, t in self.tables.items()},
+        }
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=0), encoding="utf-8")
+        tmp.replace(path)
+
+
+def load_channel(path: str | Path = DEFAULT_PATH) -> ChannelModel:
+    """Load ``models/confusions.json``; ModelFormatError when missing or of another format."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise ModelFormatError(
+            f"{path}: no confusion table (run python bench/learn_confusions.py)"
+        ) from e
+    except (OSError, ValueError) as e:
+        raise ModelFormatError(f"{path}: unreadable confusion table ({e})") from e
+    if data.get("format") != FORMAT or data.get("version") != FORMAT_VERSION:
+        raise ModelFormatError(f"{path}: not a {FORMAT} v{FORMAT_VERSION} file")
+    try:
+        tables = {k: ChannelTable.from_dict(v) for k, v in data["tables"].items()}
+    except (KeyError, TypeError, ValueError) as e:
+        raise ModelFormatError(f"{path}: malformed confusion table ({e})") from e
+    missing = [r for r in REGIMES if r not in tables]
+    if missing:
+        raise ModelFormatError(f"{path}: no table for regime(s) {', '.join(missing)}")
+    return ChannelModel(tables, data.get("meta", {}))
