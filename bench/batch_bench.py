@@ -46,9 +46,8 @@ def make_pages(folder: Path, count: int) -> list[Path]:
             for page in synthesize(text, "clean", seed=seed):
                 if len(pages) == count:
                     break
-                stem = f"doc{seed:03d}-{page.index}"
-                write_pages([page], folder, stem)
-                pages.append(folder / f"{stem}-p{page.index + 1}.png")
+                written = write_pages([page], folder, f"doc{seed:03d}")
+                pages.extend(p for p in written if p.suffix == ".png")
             seed += 1
     for gt in folder.glob("*.gt.txt"):
         gt.unlink()

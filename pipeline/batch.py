@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import signal
 import time
@@ -31,6 +32,7 @@ from pipeline.errors import InputFileError, MissingDependencyError, OutputError,
 from pipeline.io import SCAN_SUFFIXES, count_pages, load_page, write_atomic
 from pipeline.markdown import to_markdown
 from pipeline.ocr import TesseractEngine, check_tesseract
+from pipeline.preprocess import single_thread
 from pipeline.process import PipelineConfig, assemble, recognize_page
 from pipeline.progress import NullProgress, Progress
 
@@ -95,6 +97,7 @@ class BatchConfig:
     fail_fast: bool = False
     log_json: Path | None = None  # one JSON line per finished document
     source_dir: Path | None = None  # source texts matched by name: a report per document
+    debug_images: bool = False  # write each preprocessing stage's image under OUT/debug/
 
 
 # --------------------------------------------------------------------------- discovery
@@ -217,21 +220,25 @@ class _State:
 
 
 def _worker_init() -> None:
-    """Process-pool workers: one Tesseract thread each; Ctrl-C is the parent's business."""
+    """Process-pool workers: one thread each; Ctrl-C is the parent's business."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    single_thread()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _page_task(source: str, name: str, index: int, config: PipelineConfig) -> Page:
+def _page_task(
+    job: Job, index: int, config: PipelineConfig, debug_root: Path | None
+) -> tuple[Page, dict[str, Any]]:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    image = load_page(source, index, name)
-    return recognize_page(image, config, TesseractEngine(config.ocr))
+    image = load_page(job.source, index, job.name)
+    debug_dir = debug_root / job.name if debug_root else None
+    return recognize_page(image, config, TesseractEngine(config.ocr), debug_dir)
 
 
 def _document_task(
-    job: Job, pages: list[Page], config: PipelineConfig
+    job: Job, results: list[tuple[Page, dict[str, Any]]], config: PipelineConfig
 ) -> tuple[int, tuple[str, ...]]:
-    doc = assemble(job.name, pages, config)
+    doc = assemble(job.name, [p for p, _ in results], config, [r for _, r in results])
     outputs = write_outputs(doc, job.out_stem)
     if job.reference is not None:
         outputs += write_report(doc, job)
@@ -276,7 +283,10 @@ def make_executor(workers: int, dask: str | None = None) -> Executor:
     n = workers or os.cpu_count() or 1
     if n == 1:
         return InlineExecutor()
-    return ProcessPoolExecutor(max_workers=n, initializer=_worker_init)
+    # forkserver, not fork: a child forked from a parent whose OpenCV or BLAS thread pools
+    # are running can deadlock in them (seen with cv2.setNumThreads in the initializer).
+    context = multiprocessing.get_context("forkserver")
+    return ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_worker_init)
 
 
 # --------------------------------------------------------------------------- the run
@@ -286,7 +296,7 @@ def make_executor(workers: int, dask: str | None = None) -> Executor:
 class _Doc:
     job: Job
     key: str
-    pages: list[Page | None]
+    pages: list[tuple[Page, dict[str, Any]] | None]
     started: float
     failed: bool = False
 
@@ -354,7 +364,7 @@ class _Runner:
         self.pending: dict[Future[Any], tuple[str, _Doc, int]] = {}
         self.interrupted = False
         self.stop = False
-        self.out_dirs: set[Path] = set()
+        self.debug_root = out_dir / "debug" if config.debug_images else None
 
     def run(self) -> BatchResult:
         todo = self._plan()
@@ -407,7 +417,7 @@ class _Runner:
             doc = _Doc(job, key, [None] * n, time.perf_counter())
             for index in range(n):
                 future = self.executor.submit(
-                    _page_task, str(job.source), job.name, index, self.config.pipeline
+                    _page_task, job, index, self.config.pipeline, self.debug_root
                 )
                 self.pending[future] = ("page", doc, index)
 

@@ -25,6 +25,7 @@ from pipeline.batch import (
 )
 from pipeline.errors import ExitCode, VnocrError
 from pipeline.ocr import OcrConfig
+from pipeline.preprocess import STAGES, PreprocessConfig
 from pipeline.process import PipelineConfig
 from pipeline.progress import BarProgress, LogProgress, NullProgress, Progress
 
@@ -67,6 +68,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-correct", action="store_true", help="keep the raw OCR text (no diacritic repair)"
     )
     run.add_argument("--no-structure", action="store_true", help="do not parse the structure")
+    run.add_argument(
+        "--no-preprocess", action="store_true", help="give Tesseract the page as it is"
+    )
+    run.add_argument(
+        "--preprocess",
+        action="append",
+        default=[],
+        metavar="STAGE=MODE",
+        help=f"set a preprocessing stage to auto, on or off (stages: {', '.join(STAGES)})",
+    )
+    run.add_argument(
+        "--debug-images", action="store_true", help="write each stage's image under OUT/debug/"
+    )
     run.add_argument("--log-json", type=Path, help="append one JSON line per document here")
     run.add_argument(
         "--source",
@@ -110,6 +124,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _guard(lambda: args.func(args))
 
 
+class UsageError(VnocrError):
+    """A command-line value the parser could not check by itself."""
+
+    exit_code = ExitCode.bad_args
+
+
 def _guard(func: object) -> int:
     try:
         return int(func())  # type: ignore[operator]
@@ -127,15 +147,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
         log.error("no PNG, JPEG, TIFF or PDF files found in %s", ", ".join(map(str, args.inputs)))
         return ExitCode.input_file
     ocr = OcrConfig(lang=args.lang, psm=args.psm, timeout_s=args.timeout)
+    prep = _preprocess_config(args)
     config = BatchConfig(
         pipeline=PipelineConfig(
-            ocr=ocr, correct=not args.no_correct, structure=not args.no_structure
+            preprocess=prep, ocr=ocr, correct=not args.no_correct, structure=not args.no_structure
         ),
         workers=args.jobs,
         force=args.force,
         fail_fast=args.fail_fast,
         log_json=args.log_json,
         source_dir=args.source,
+        debug_images=args.debug_images,
     )
     executor = make_executor(args.jobs, args.dask) if args.dask else None
     try:
@@ -144,6 +166,22 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if executor is not None:
             executor.shutdown()
     return _finish(result, args.out)
+
+
+def _preprocess_config(args: argparse.Namespace) -> PreprocessConfig:
+    """``--no-preprocess`` and ``--preprocess STAGE=MODE`` as a PreprocessConfig."""
+    if args.no_preprocess:
+        return PreprocessConfig(enabled=False)
+    modes = {}
+    for item in args.preprocess:
+        stage, sep, mode = item.partition("=")
+        if not sep or stage not in STAGES or mode not in ("auto", "on", "off"):
+            raise UsageError(
+                f"--preprocess {item}: expected STAGE=auto|on|off with STAGE one of "
+                f"{', '.join(STAGES)}"
+            )
+        modes[stage] = mode
+    return PreprocessConfig().with_modes(**modes)
 
 
 def _progress(args: argparse.Namespace) -> Progress:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from pipeline.io import PageImage, load_pages
 from pipeline.correct import correct_document
 from pipeline.layout import order_columns
 from pipeline.ocr import OcrConfig, OcrEngine, TesseractEngine
+from pipeline.preprocess import PreprocessConfig, config_settings, preprocess
 from pipeline.structure import structure
 
 
@@ -28,6 +29,7 @@ from pipeline.structure import structure
 class PipelineConfig:
     """Every setting that changes what a document's outputs contain."""
 
+    preprocess: PreprocessConfig = field(default_factory=PreprocessConfig)
     ocr: OcrConfig = field(default_factory=OcrConfig)
     columns: bool = True  # read two-column header/signature runs column by column
     correct: bool = True  # restore diacritics and repair garbled words (lexicon + LM)
@@ -45,18 +47,39 @@ class PipelineConfig:
 
 
 def recognize_page(
-    image: PageImage, config: PipelineConfig, engine: OcrEngine | None = None
-) -> Page:
-    """OCR one page image and put it in reading order."""
+    image: PageImage,
+    config: PipelineConfig,
+    engine: OcrEngine | None = None,
+    debug_dir: Path | None = None,
+) -> tuple[Page, dict[str, Any]]:
+    """Preprocess one page image, OCR it and put it in reading order.
+
+    Returns the Page and what preprocessing measured and did on it (for Document.steps).
+    Word boxes are in the pixels of the preprocessed image (which may be turned or
+    rescaled); ``Page.width``/``height`` are that image's size.
+    """
     engine = engine or TesseractEngine(config.ocr)
-    page = engine.recognize(image)
-    return order_columns(page) if config.columns else page
+    prepared = preprocess(image, config.preprocess, debug_dir)
+    page = engine.recognize(prepared.image)
+    page = replace(page, index=image.index)
+    return (order_columns(page) if config.columns else page), prepared.summary()
 
 
-def assemble(name: str, pages: Sequence[Page], config: PipelineConfig) -> Document:
+def assemble(
+    name: str,
+    pages: Sequence[Page],
+    config: PipelineConfig,
+    page_reports: Sequence[dict[str, Any]] = (),
+) -> Document:
     """Build the Document of a file from its recognised pages (in page order)."""
     ocr = config.ocr
-    steps = [Step("ocr", __version__, {"engine": "tesseract", "lang": ocr.lang, "psm": ocr.psm})]
+    steps = []
+    if config.preprocess.enabled:
+        settings = {"config": config_settings(config.preprocess), "pages": list(page_reports)}
+        steps.append(Step("preprocess", __version__, settings))
+    steps.append(
+        Step("ocr", __version__, {"engine": "tesseract", "lang": ocr.lang, "psm": ocr.psm})
+    )
     if config.columns:
         steps.append(Step("layout", __version__, {"columns": True}))
     doc = Document(name=name, pages=tuple(pages), steps=tuple(steps))
@@ -73,10 +96,12 @@ def ocr_file(
     *,
     name: str | None = None,
     engine: OcrEngine | None = None,
+    debug_dir: Path | None = None,
 ) -> Document:
     """Run the pipeline on every page of a PNG/JPEG/TIFF/PDF file and return its Document.
 
-    ``name`` is how the document is called (default: the file name; never a full path).
+    ``name`` is how the document is called (default: the file name; never a full path);
+    ``debug_dir`` receives an image per preprocessing stage applied.
 
     >>> doc = ocr_file("samples/quyet-dinh-ubnd.clean.tif")  # doctest: +SKIP
     >>> doc.text.splitlines()[0]  # doctest: +SKIP
@@ -86,5 +111,5 @@ def ocr_file(
     config = config or PipelineConfig()
     name = name or path.name
     engine = engine or TesseractEngine(config.ocr)
-    pages = [recognize_page(img, config, engine) for img in load_pages(path, name)]
-    return assemble(name, pages, config)
+    results = [recognize_page(img, config, engine, debug_dir) for img in load_pages(path, name)]
+    return assemble(name, [p for p, _ in results], config, [r for _, r in results])

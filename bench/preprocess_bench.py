@@ -1,0 +1,205 @@
+"""Does preprocessing earn its keep? Tesseract `vie` CER with and without it, per profile.
+
+Documents: the first ~N characters of body text of held-out dev documents
+(bench/splits.json, ../shared/corpus/dev), rendered by pipeline.synth as body paragraphs
+followed by a fixed signature block (where the seal lands), then degraded per profile:
+clean, scan, fax, photo, scan+seal, photocopy (pipeline.preprocess.degrade), and the
+scan page turned by 90/180/270 degrees. Each page is OCRed raw and after
+``preprocess``; CER is pooled over documents (total edits / total reference chars).
+Preprocessing time is per page on one core (OpenCV single-threaded).
+
+    .venv/bin/python bench/preprocess_bench.py            # held-out, 3 docs (~5 min)
+    .venv/bin/python bench/preprocess_bench.py --split tuning --docs 2 --profiles fax photo
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+from rapidfuzz.distance import Levenshtein  # noqa: E402
+
+from pipeline import synth  # noqa: E402
+from pipeline.errors import OcrTimeoutError  # noqa: E402
+from pipeline.io import PageImage  # noqa: E402
+from pipeline.metrics import normalize  # noqa: E402
+from pipeline.ocr import OcrConfig, TesseractEngine  # noqa: E402
+from pipeline.preprocess import PreprocessConfig, preprocess  # noqa: E402
+from pipeline.preprocess.degrade import photocopy  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus" / "dev"
+SIGNATURE = "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNguyễn Văn Bình"
+PROFILES = ("clean", "scan", "fax", "photo", "scan+seal", "photocopy", "rot90", "rot180", "rot270")
+
+
+def body_text(path: Path, chars: int) -> str:
+    """The first ``chars`` characters of body text: whole lines from the first long one."""
+    lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()]
+    start = next((i for i, ln in enumerate(lines) if len(ln) >= 80), 0)
+    out: list[str] = []
+    total = 0
+    for ln in lines[start:]:
+        if not ln or ln.startswith("@"):
+            continue
+        out.append(ln)
+        total += len(ln)
+        if total >= chars:
+            break
+    return "\n".join(out)
+
+
+def make_pages(text: str, profile: str, seed: int) -> list[tuple[np.ndarray, int, str]]:
+    """(pixels, dpi, truth) per page of one document in one profile."""
+    spec = "@body\n" + text + "\n@signature\n" + SIGNATURE
+    base = {"scan+seal": "scan", "photocopy": "clean"}.get(profile, profile)
+    if profile.startswith("rot"):
+        base = "scan"
+    pages = synth.synthesize(spec, base, seed=seed, seal=profile == "scan+seal")
+    out = []
+    for p in pages:
+        px = p.pixels
+        if profile == "photocopy":
+            px = photocopy(px, seed + p.index)
+        elif profile.startswith("rot"):
+            px = np.ascontiguousarray(np.rot90(px, -int(profile[3:]) // 90))
+        out.append((px, p.dpi, p.text))
+    return out
+
+
+def insertions(hyp: str, ref: str) -> int:
+    """Characters the OCR added: inserted, plus the excess of longer replacements."""
+    n = 0
+    for op in Levenshtein.opcodes(ref, hyp):
+        if op.tag == "insert":
+            n += op.dest_end - op.dest_start
+        elif op.tag == "replace":
+            n += max(0, (op.dest_end - op.dest_start) - (op.src_end - op.src_start))
+    return n
+
+
+def _read(engine: TesseractEngine, img: PageImage) -> str:
+    """Normalised OCR text; a page that times out reads as nothing (and says so)."""
+    try:
+        return normalize(engine.recognize(img).text)
+    except OcrTimeoutError as e:
+        print(f"timeout: {e}", file=sys.stderr)
+        return ""
+
+
+def run_one(task: tuple[str, str, str, int, PreprocessConfig]) -> dict:
+    """OCR one document in one profile, raw and preprocessed."""
+    name, text, profile, seed, config = task
+    cv2.setNumThreads(1)
+    engine = TesseractEngine(OcrConfig(lang="vie", timeout_s=120))
+    res: dict = {
+        "doc": name,
+        "profile": profile,
+        "ref": 0,
+        "raw": 0,
+        "pp": 0,
+        "ins_raw": 0,
+        "ins_pp": 0,
+        "pp_s": [],
+        "applied": [],
+    }
+    for i, (px, dpi, truth) in enumerate(make_pages(text, profile, seed)):
+        img = PageImage(name, i, dpi, px)
+        ref = normalize(truth)
+        raw = _read(engine, img)
+        t0 = time.process_time()
+        pre = preprocess(img, config)
+        res["pp_s"].append(time.process_time() - t0)
+        pp = _read(engine, pre.image)
+        res["ref"] += len(ref)
+        res["raw"] += Levenshtein.distance(raw, ref)
+        res["pp"] += Levenshtein.distance(pp, ref)
+        res["ins_raw"] += insertions(raw, ref)
+        res["ins_pp"] += insertions(pp, ref)
+        res["applied"].append(list(pre.applied))
+    return res
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--split", default="held_out", choices=("held_out", "tuning"))
+    ap.add_argument("--docs", type=int, default=3)
+    ap.add_argument("--chars", type=int, default=1500)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--profiles", nargs="+", default=list(PROFILES), choices=PROFILES)
+    ap.add_argument("--jobs", type=int, default=1, help="parallel documents (one core each)")
+    ap.add_argument("--binarize", default="off", choices=("auto", "on", "off"))
+    ap.add_argument("--json", type=Path, help="also write the per-document rows here")
+    args = ap.parse_args(argv)
+    if not CORPUS.is_dir():
+        print(f"no corpus at {CORPUS}", file=sys.stderr)
+        return 2
+    split = json.loads((REPO / "bench" / "splits.json").read_text(encoding="utf-8"))
+    names = split[args.split][: args.docs]
+    config = PreprocessConfig().with_modes(binarize=args.binarize)
+    tasks = [
+        (n, body_text(CORPUS / n, args.chars), p, args.seed, config)
+        for n in names
+        for p in args.profiles
+    ]
+    t0 = time.time()
+    if args.jobs > 1:
+        with ProcessPoolExecutor(args.jobs) as ex:
+            rows = list(ex.map(run_one, tasks))
+    else:
+        rows = [run_one(t) for t in tasks]
+    by: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        by[r["profile"]].append(r)
+    print(
+        f"split={args.split} docs={len(names)} chars~{args.chars} seed={args.seed} "
+        f"binarize={args.binarize}: {', '.join(names)}"
+    )
+    print(
+        f"{'profile':<10} {'CER raw':>8} {'CER pp':>8} {'pp/raw':>7} {'+chars raw':>10} "
+        f"{'+chars pp':>9} {'pp s/page':>9}  stages applied (pages)"
+    )
+    pooled = {}
+    for p in args.profiles:
+        rs = by[p]
+        ref = sum(r["ref"] for r in rs)
+        raw, pp = sum(r["raw"] for r in rs) / ref, sum(r["pp"] for r in rs) / ref
+        pooled[p] = pp
+        secs = [s for r in rs for s in r["pp_s"]]
+        counts: dict[str, int] = defaultdict(int)
+        for r in rs:
+            for stages in r["applied"]:
+                for s in stages:
+                    counts[s] += 1
+        stages = " ".join(f"{k}:{v}" for k, v in counts.items()) or "-"
+        print(
+            f"{p:<10} {raw:8.2%} {pp:8.2%} {pp / raw if raw else float('nan'):7.2f} "
+            f"{sum(r['ins_raw'] for r in rs):10d} {sum(r['ins_pp'] for r in rs):9d} "
+            f"{statistics.mean(secs):9.3f}  {stages}"
+        )
+    if "scan" in pooled:
+        for p in ("rot90", "rot180", "rot270"):
+            if p in pooled and pooled["scan"]:
+                print(
+                    f"{p}: CER after preprocessing / upright scan after preprocessing = "
+                    f"{pooled[p] / pooled['scan']:.2f}"
+                )
+    print(f"wall time {time.time() - t0:.0f} s")
+    if args.json:
+        args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

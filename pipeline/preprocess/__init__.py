@@ -1,0 +1,360 @@
+"""Page images made easy for Tesseract: colour ink out, page outline, even light, right size,
+upright, straight, specks gone, and black-and-white where that helps.
+
+Each stage is a plain function over numpy arrays in a submodule (``ink``, ``page``,
+``light``, ``scale``, ``orient``, ``denoise``); :func:`preprocess` runs them in order on one
+page and decides per page which ones to apply (a clean, straight 300-dpi page comes back
+untouched). What it measured and did is in :class:`PreprocessResult` for ``Document.steps``.
+This package is the only OpenCV user of the pipeline.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass, field, fields, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from pipeline.errors import OutputError
+from pipeline.io import PageImage, write_atomic
+from pipeline.preprocess import denoise, ink, light, orient, page, scale
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "Mode",
+    "PreprocessConfig",
+    "PreprocessResult",
+    "StageReport",
+    "STAGES",
+    "config_settings",
+    "preprocess",
+]
+
+#: The stages in the order they run; each has a :class:`Mode` field of the same name.
+STAGES = (
+    "ink",
+    "outline",
+    "flatten",
+    "borders",
+    "rescale",
+    "denoise",
+    "orientation",
+    "deskew",
+    "smooth",
+    "binarize",
+)
+
+
+class Mode(StrEnum):
+    """Per-stage switch: decide per page (auto), apply whenever measurable (on), skip (off)."""
+
+    AUTO = "auto"
+    ON = "on"
+    OFF = "off"
+
+
+@dataclass(frozen=True, slots=True)
+class PreprocessConfig:
+    """Which stages may run, and the thresholds of the per-page decisions.
+
+    ``binarize`` is off by default: Tesseract 5 recognises from gray and binarizes for
+    layout itself; the benchmark (bench/preprocess_bench.py) shows where forcing it pays.
+    """
+
+    enabled: bool = True
+    ink: Mode = Mode.AUTO
+    outline: Mode = Mode.AUTO
+    flatten: Mode = Mode.AUTO
+    borders: Mode = Mode.AUTO
+    rescale: Mode = Mode.AUTO
+    orientation: Mode = Mode.AUTO
+    deskew: Mode = Mode.AUTO
+    denoise: Mode = Mode.AUTO
+    smooth: Mode = Mode.AUTO
+    binarize: Mode = Mode.OFF
+    #: Share of clearly coloured pixels above which colour ink is removed.
+    ink_min_fraction: float = 0.0005
+    #: Unevenness of the paper (levels, 5th-95th percentile) above which light is flattened.
+    flatten_min_spread: float = 20.0
+    #: Below this paper level (0-255) the page is flattened even if the light is even.
+    flatten_max_paper: float = 215.0
+    #: x-heights (px) in [rescale_low, rescale_high] are left alone, others go to the target.
+    target_x_height: float = 24.0
+    rescale_low: float = 17.0
+    rescale_high: float = 44.0
+    #: Images longer than this (px) are reduced first, whatever the text says.
+    max_side: int = 7000
+    #: Line sharpness along over across the lines needed to turn a page by 90°.
+    min_axis_ratio: float = 1.25
+    #: |up_score| needed to turn a page upside down.
+    min_up_score: float = 0.15
+    max_skew_deg: float = 8.0
+    #: Smaller measured skews are not corrected (a resampled page reads no better).
+    min_skew_deg: float = 0.15
+    #: Specks removed only when there are at least this many (``auto``).
+    min_specks: int = 1
+    sauvola_k: float = 0.2
+    #: Gaussian sigma, in x-heights, that rounds the jagged edges of a bilevel (fax) page.
+    smooth_sigma: float = 1.0 / 26.0
+
+    def with_modes(self, **modes: str | Mode) -> PreprocessConfig:
+        """A copy with some stages switched, e.g. ``cfg.with_modes(deskew="off")``."""
+        unknown = set(modes) - set(STAGES)
+        if unknown:
+            raise ValueError(f"unknown preprocessing stage(s): {', '.join(sorted(unknown))}")
+        return replace(self, **{k: Mode(v) for k, v in modes.items()})  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class StageReport:
+    """One stage on one page: whether it changed the image, and what it measured."""
+
+    stage: str
+    applied: bool
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PreprocessResult:
+    """The preprocessed page and the record of how it was made."""
+
+    image: PageImage
+    stages: tuple[StageReport, ...]
+    seconds: float
+
+    @property
+    def applied(self) -> tuple[str, ...]:
+        """Names of the stages that changed the image."""
+        return tuple(s.stage for s in self.stages if s.applied)
+
+    def summary(self) -> dict[str, Any]:
+        """Plain dict for ``Step.settings``: stages applied and every measurement.
+
+        No timing: the outputs of a run must not depend on how busy the machine was."""
+        out: dict[str, Any] = {"page": self.image.index, "applied": list(self.applied)}
+        for s in self.stages:
+            for key, value in s.detail.items():
+                out[f"{s.stage}.{key}"] = value
+        return out
+
+
+def single_thread() -> None:
+    """Keep OpenCV to one thread (batch workers: one process per core does the parallelism)."""
+    cv2.setNumThreads(1)
+
+
+def config_settings(config: PreprocessConfig) -> dict[str, Any]:
+    """The config as a plain dict (enums as strings), for ``Step.settings``."""
+    return {
+        f.name: (str(v) if isinstance(v := getattr(config, f.name), Mode) else v)
+        for f in fields(config)
+    }
+
+
+class _Run:
+    """Collects stage reports and writes debug images for one page."""
+
+    def __init__(self, image: PageImage, debug_dir: Path | None) -> None:
+        self.reports: list[StageReport] = []
+        self.debug_dir = debug_dir
+        stem = re.sub(r"[^\w.-]+", "_", Path(image.source).name) or "page"
+        self.prefix = f"{stem}.p{image.index + 1}"
+
+    def report(
+        self, stage: str, applied: bool, pixels: np.ndarray | None = None, **detail: Any
+    ) -> None:
+        self.reports.append(StageReport(stage, applied, detail))
+        if applied and pixels is not None and self.debug_dir is not None:
+            n = len(self.reports)
+            path = self.debug_dir / f"{self.prefix}.{n:02d}-{stage}.png"
+            img = pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_RGB2BGR)
+            ok, data = cv2.imencode(".png", img)
+            if not ok:
+                raise OutputError(f"{path}: cannot encode debug image")
+            write_atomic(path, data.tobytes())
+
+
+def _wanted(mode: Mode, decided: bool) -> bool:
+    return mode is Mode.ON or (mode is Mode.AUTO and decided)
+
+
+def preprocess(
+    image: PageImage,
+    config: PreprocessConfig | None = None,
+    debug_dir: Path | str | None = None,
+) -> PreprocessResult:
+    """Run the stages on one page; a new PageImage (gray uint8) with its record.
+
+    ``debug_dir``: where each applied stage's output is written as
+    ``<source>.p<N>.<step>-<stage>.png`` (for ``vnocr run --debug-images``).
+
+    >>> res = preprocess(page_image)  # doctest: +SKIP
+    >>> res.applied, res.image.dpi  # doctest: +SKIP
+    (('orientation', 'deskew'), 300)
+    """
+    cfg = config or PreprocessConfig()
+    t0 = time.perf_counter()
+    run = _Run(image, Path(debug_dir) if debug_dir is not None else None)
+    if not cfg.enabled:
+        return PreprocessResult(image, (), 0.0)
+    px = image.pixels
+    dpi = image.dpi
+
+    # 1. colour ink -> gray
+    if px.ndim == 3:
+        frac = ink.colour_fraction(px)
+        if cfg.ink is not Mode.OFF and (cfg.ink is Mode.ON or frac >= cfg.ink_min_fraction):
+            gray = ink.remove_colour_ink(px)
+            run.report("ink", True, gray, colour_fraction=round(frac, 5))
+        else:
+            gray = ink.to_gray(px)
+            run.report("ink", False, colour_fraction=round(frac, 5))
+    else:
+        gray = px
+
+    bilevel = light.is_bilevel(gray)
+
+    # very large images are reduced before anything else (speed, memory)
+    if max(gray.shape) > cfg.max_side:
+        f = cfg.max_side / max(gray.shape)
+        gray = scale.resize(gray, f)
+        dpi = round(dpi * f) if dpi else None
+        run.report("reduce", True, None, factor=round(f, 4))
+
+    # 2. page outline (a photo of a sheet on a desk)
+    if cfg.outline is not Mode.OFF:
+        quad = page.find_page_quad(gray)
+        if quad is not None:
+            gray = page.warp_quad(gray, quad, border=max(2, round(max(gray.shape) / 400)))
+            run.report("outline", True, gray, corners=[[round(float(v)) for v in p] for p in quad])
+        else:
+            run.report("outline", False)
+
+    # 3. illumination
+    bg = light.estimate_background(gray, stroke_px=max(gray.shape) / 100.0)
+    spread = light.background_spread(bg)
+    paper = float(np.median(bg))
+    uneven = spread >= cfg.flatten_min_spread or paper <= cfg.flatten_max_paper
+    paper_level = int(round(paper))
+    if _wanted(cfg.flatten, uneven):
+        paper_level = 255
+        gray = light.flatten(gray, bg)
+        run.report("flatten", True, gray, spread=round(spread, 1), paper=round(paper, 1))
+    else:
+        run.report("flatten", False, spread=round(spread, 1), paper=round(paper, 1))
+    inkmask = light.otsu_ink(gray)
+
+    # 4. dark borders
+    if cfg.borders is not Mode.OFF:
+        bmask = page.dark_border_mask(inkmask)
+        share = float(bmask.mean())
+        if share > 0:
+            gray = denoise.paint(gray, bmask, paper_level, grow=2)
+            inkmask[bmask] = 0
+            run.report("borders", True, gray, share=round(share, 4))
+        else:
+            run.report("borders", False)
+
+    # 5. resolution
+    found = scale.components(inkmask)
+    comps: tuple[np.ndarray, np.ndarray] | None = found
+    xh = scale.estimate_x_height(inkmask, found[0])
+    factor = 1.0
+    if cfg.rescale is not Mode.OFF:
+        factor = scale.scale_factor(
+            xh, target=cfg.target_x_height, low=cfg.rescale_low, high=cfg.rescale_high
+        )
+        if xh is None and dpi and dpi < 200:
+            factor = 300.0 / dpi
+        if cfg.rescale is Mode.ON and xh:
+            factor = cfg.target_x_height / xh
+        # Never beyond 600 dpi by the file's word, nor beyond max_side pixels.
+        if dpi and factor > 1.0:
+            factor = max(1.0, min(factor, 600.0 / dpi))
+        factor = min(factor, cfg.max_side / max(gray.shape))
+        if abs(factor - 1.0) > 0.05:
+            gray = scale.resize(gray, factor)
+            inkmask = light.otsu_ink(gray)
+            comps = None
+            run.report("rescale", True, gray, x_height=round(xh or 0.0, 1), factor=round(factor, 3))
+        else:
+            factor = 1.0
+            run.report("rescale", False, x_height=round(xh or 0.0, 1))
+    xh_now = (xh * factor) if xh else cfg.target_x_height
+    new_dpi = round(dpi * factor) if dpi else None
+    if xh and (new_dpi is None or not 0.67 < new_dpi / scale.estimate_dpi(xh_now) < 1.5):
+        new_dpi = scale.estimate_dpi(xh_now)  # no DPI in the file, or a wrong one (web: 72, 96)
+
+    # 6. specks (before the line measurements: specks blur the profiles)
+    if cfg.denoise is not Mode.OFF:
+        specks = denoise.speck_mask(inkmask, xh_now, components=comps)
+        n_px = int(specks.sum())
+        if _wanted(cfg.denoise, n_px > 0):
+            gray = denoise.paint(gray, specks, paper_level, grow=1)
+            inkmask[specks] = 0
+            run.report("denoise", True, gray, speck_px=n_px)
+        else:
+            run.report("denoise", False, speck_px=n_px)
+
+    # 7-8. orientation and skew, measured on a reduced ink image (x-height about 14 px)
+    r = min(1.0, 14.0 / xh_now)
+    small = (
+        cv2.resize(inkmask, None, fx=r, fy=r, interpolation=cv2.INTER_AREA) if r < 1 else inkmask
+    )
+    pts = orient.ink_points(small > 96)
+    if cfg.orientation is not Mode.OFF:
+        angle, ratio, odetail = orient.find_orientation(pts, cfg.max_skew_deg)
+        if cfg.orientation is Mode.AUTO:
+            if ratio < cfg.min_axis_ratio:  # no clear text lines: leave the page be
+                angle = 0
+            if angle in (180, 270) and abs(odetail.get("up_score", 0.0)) < cfg.min_up_score:
+                angle -= 180
+        if angle:
+            gray = orient.rotate_quarter(gray, angle)
+            pts = orient.turn_points(pts, angle // 90)
+        run.report("orientation", bool(angle), gray, angle=angle, **odetail)
+    if cfg.deskew is not Mode.OFF:
+        skew, _ = orient.find_skew(pts, cfg.max_skew_deg, precision=0.02)
+        if _wanted(cfg.deskew, abs(skew) >= cfg.min_skew_deg) and abs(skew) > 1e-3:
+            gray = orient.rotate_small(gray, skew, fill=paper_level)
+            run.report("deskew", True, gray, angle=round(skew, 3))
+        else:
+            run.report("deskew", False, angle=round(skew, 3))
+
+    # 9. a bilevel page (fax, CCITT scan) gets soft edges: the LSTM reads gray better
+    if cfg.smooth is not Mode.OFF:
+        if _wanted(cfg.smooth, bilevel):
+            sigma = max(0.5, cfg.smooth_sigma * xh_now)
+            gray = cv2.GaussianBlur(gray, (0, 0), sigma)
+            run.report("smooth", True, gray, sigma=round(sigma, 2))
+        else:
+            run.report("smooth", False)
+
+    # 10. black and white
+    if _wanted(cfg.binarize, uneven):
+        window = max(15, int(round(2.5 * xh_now)) | 1)
+        gray = light.sauvola(gray, window, cfg.sauvola_k)
+        run.report("binarize", True, gray, window=window)
+    elif cfg.binarize is not Mode.OFF:
+        run.report("binarize", False)
+
+    if gray is image.pixels:
+        result_img = image
+    else:
+        result_img = PageImage(image.source, image.index, new_dpi, np.ascontiguousarray(gray))
+    seconds = time.perf_counter() - t0
+    result = PreprocessResult(result_img, tuple(run.reports), seconds)
+    log.debug(
+        "%s: preprocessing: %s (%.2f s)",
+        image.label,
+        ", ".join(result.applied) or "nothing",
+        seconds,
+    )
+    return result

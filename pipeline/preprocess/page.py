@@ -1,0 +1,121 @@
+"""The page itself: its outline in a phone photo, and dark borders around a scan.
+
+A photo shows the sheet as a bright quadrilateral on a darker desk; warping that
+quadrilateral to a rectangle undoes the perspective. A scan or photocopy often carries
+black bands where the lid or the copier saw past the sheet; they are painted paper-white
+so they are not read as text or counted as ink by the later stages.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+#: Page outlines are searched on a copy this many pixels on its longer side.
+WORK_SIDE = 640
+
+
+def find_page_quad(
+    gray: np.ndarray, *, min_area: float = 0.25, max_area: float = 0.96, min_contrast: float = 25.0
+) -> np.ndarray | None:
+    """Corners (tl, tr, br, bl; float32, full-image pixels) of the sheet, or None.
+
+    None when no bright region stands out from a darker surround, or when the region
+    fills (nearly) the whole frame, as on a flatbed scan: there is nothing to correct.
+    """
+    h, w = gray.shape
+    f = WORK_SIDE / max(h, w)
+    small = cv2.resize(
+        gray, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA
+    )
+    # Closing erases the text so the sheet is one bright blob.
+    k = max(3, round(min(small.shape) / 40) | 1)
+    blob = cv2.morphologyEx(
+        small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+    )
+    blob = cv2.GaussianBlur(blob, (5, 5), 0)
+    thr, mask = cv2.threshold(blob, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=4)
+    if n < 2:
+        return None
+    best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    area = stats[best, cv2.CC_STAT_AREA] / float(mask.size)
+    if not min_area <= area <= max_area:
+        return None
+    region = labels == best
+    inside = float(np.median(small[region]))
+    outside = float(np.median(small[~region]))
+    if inside - outside < min_contrast:
+        return None
+    contours, _ = cv2.findContours(
+        region.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
+    )
+    hull = cv2.convexHull(max(contours, key=cv2.contourArea)).reshape(-1, 2).astype(np.float32)
+    quad = _four_corners(hull)
+    if cv2.contourArea(quad) < 0.8 * cv2.contourArea(hull):
+        return None  # not a quadrilateral (a torn or folded sheet): leave it
+    return quad / f
+
+
+def _four_corners(points: np.ndarray) -> np.ndarray:
+    """The hull points nearest to the frame's four corners, as tl, tr, br, bl."""
+    s = points.sum(axis=1)
+    d = points[:, 0] - points[:, 1]
+    return np.array(
+        [points[np.argmin(s)], points[np.argmax(d)], points[np.argmax(s)], points[np.argmin(d)]],
+        dtype=np.float32,
+    )
+
+
+def warp_quad(pixels: np.ndarray, quad: np.ndarray, border: int = 0) -> np.ndarray:
+    """The quadrilateral ``quad`` (tl, tr, br, bl) warped to an upright rectangle.
+
+    The rectangle's sides are the mean lengths of the opposite edges; ``border`` pixels
+    are trimmed inside the outline so no sliver of desk stays at the edge.
+    """
+    tl, tr, br, bl = quad
+    width = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2.0
+    height = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2.0
+    out_w, out_h = max(1, round(width) - 2 * border), max(1, round(height) - 2 * border)
+    dst = np.array(
+        [
+            [-border, -border],
+            [out_w + border, -border],
+            [out_w + border, out_h + border],
+            [-border, out_h + border],
+        ],
+        dtype=np.float32,
+    )
+    matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+    return cv2.warpPerspective(
+        pixels, matrix, (out_w, out_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+
+
+def dark_border_mask(ink: np.ndarray, min_extent: float = 0.2) -> np.ndarray:
+    """Ink components that touch the frame edge and run along a fifth of it: borders.
+
+    ``ink`` is a binary (nonzero = dark) image. Letters touching the edge are small and
+    stay; a copier's black band is long. Components are found on a copy reduced to
+    WORK_SIDE (a band is large), and the mask is cut back to the full-size ink.
+    """
+    f = min(1.0, 2 * WORK_SIDE / max(ink.shape))
+    full = ink
+    if f < 1.0:
+        ink = cv2.resize(ink, None, fx=f, fy=f, interpolation=cv2.INTER_NEAREST)
+    h, w = ink.shape
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(
+        (ink > 0).astype(np.uint8), connectivity=8
+    )
+    x, y = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
+    bw, bh = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    touches = (x == 0) | (y == 0) | (x + bw == w) | (y + bh == h)
+    long = (bw >= min_extent * w) | (bh >= min_extent * h)
+    border = touches & long
+    border[0] = False
+    mask = border[labels]
+    if f < 1.0 and mask.any():
+        grown = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8))
+        up = cv2.resize(grown, (full.shape[1], full.shape[0]), interpolation=cv2.INTER_NEAREST)
+        return (up > 0) & (full > 0)
+    return mask if f == 1.0 else np.zeros(full.shape, dtype=bool)
