@@ -22,6 +22,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 from pipeline.io import PageImage  # noqa: E402
 from pipeline.metrics import cer, normalize  # noqa: E402
 from pipeline.ocr import TesseractEngine, check_tesseract  # noqa: E402
+from pipeline.preprocess import PreprocessConfig  # noqa: E402
 from pipeline.process import PipelineConfig, recognize_page  # noqa: E402
 from pipeline.synth import PROFILES, synthesize  # noqa: E402
 
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"tesseract {check_tesseract('vie')}, lang vie, OMP_THREAD_LIMIT=1")
     engine = TesseractEngine()
     sources = sorted(p for p in args.samples.glob("*.txt") if not p.name.endswith(".gt.txt"))
-    config = PipelineConfig()
+    config = PipelineConfig(preprocess=PreprocessConfig(enabled=False))  # raw: Tesseract only
     if not sources:
         print(f"no sample texts in {args.samples}", file=sys.stderr)
         return 1
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
             for page in synthesize(text, profile, seed=args.seed):
                 image = PageImage(src.name, page.index, page.dpi, page.pixels)
                 start = time.perf_counter()
-                ocr_text.append(recognize_page(image, config, engine).text)
+                ocr_text.append(recognize_page(image, config, engine)[0].text)
                 seconds += time.perf_counter() - start
                 truth.append(page.text)
                 pages += 1
