@@ -3,7 +3,8 @@
 Reads the hand annotations in tests/data/structure/*.json (header fields and the section
 headings, as paths such as "Điều 3 > 1. > a)"), parses the annotated text, and prints the
 figures per split (tuning / held_out; see bench/splits.json). ``--ocr`` also renders each
-text with the synthesizer, OCRs it with Tesseract (vie, no correction) and reports heading
+text with the synthesizer, runs the vnocr pipeline on it (preprocess, Tesseract vie, reading
+order, correction unless --no-correct) and reports heading
 F1 on that raw OCR text. ``--time`` prints parse speed.
 
     python bench/structure_bench.py [--ocr] [--profile scan] [--time] [--show NAME]
@@ -106,23 +107,26 @@ def header_score(doc: Document, gold: dict) -> tuple[int, int, list[str]]:
     return ok, total, wrong
 
 
-def ocr_document(text: str, profile: str) -> Document:
+def ocr_document(text: str, profile: str, correct: bool = True) -> Document:
+    """The vnocr pipeline on a synthesized render: preprocess, OCR, reading order and
+    (unless ``correct`` is False) correction; the structure is parsed by the caller."""
     from pipeline import synth
     from pipeline.io import PageImage
-    from pipeline.ocr import OcrConfig, TesseractEngine
+    from pipeline.process import PipelineConfig, assemble, recognize_page
 
-    engine = TesseractEngine(OcrConfig())
+    config = PipelineConfig(correct=correct, structure=False)
     pages = []
     for page in synth.synthesize(text, profile=profile, seed=0):
         img = PageImage("synth", page.index, page.dpi, page.pixels)
-        pages.append(engine.recognize(img))
-    return Document("synth", tuple(pages))
+        pages.append(recognize_page(img, config)[0])
+    return assemble("synth", pages, config)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ocr", action="store_true", help="also synth + Tesseract (slow)")
     ap.add_argument("--profile", default="scan")
+    ap.add_argument("--no-correct", action="store_true", help="with --ocr: skip correction")
     ap.add_argument("--time", action="store_true")
     ap.add_argument(
         "--manifest", action="store_true", help="kind counts vs manifest.jsonl (tuning files)"
@@ -154,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
         line += f"headings tp={tp} pred={np_} gold={ng}"
         if args.ocr and ann.get("ocr", True):
             t0 = time.perf_counter()
-            odoc = parse(ocr_document(source_path(ann).read_text(encoding="utf-8"), args.profile))
+            src_text = source_path(ann).read_text(encoding="utf-8")
+            odoc = parse(ocr_document(src_text, args.profile, correct=not args.no_correct))
             opred = heading_paths(odoc.sections)
             if kinds:
                 opred = [p for p in opred if _last_kind(p) in kinds]
@@ -181,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
             orr = otp / ng if ng else 0.0
             of = 2 * op * orr / (op + orr) if op + orr else 0.0
             print(
-                f"{split}: after synth({args.profile}) + Tesseract vie, no correction: "
+                f"{split}: after synth({args.profile}) + vnocr OCR"
+                f"{'' if args.no_correct else ' + correction'}: "
                 f"heading P={op:.3f} R={orr:.3f} F1={of:.3f}"
             )
     if args.time:
