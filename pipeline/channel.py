@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.errors import ModelFormatError
@@ -308,6 +309,14 @@ class ChannelTable:
     written: dict[str, float]  # -log10 P(letter read as itself)
     tone: tuple[tuple[float, ...], ...]  # [written tone][read tone]
 
+    @property
+    def tone_array(self) -> np.ndarray:
+        """The tone table as a 6x6 float array ([written tone, read tone])."""
+        got = _TONE_ARRAYS.get(id(self))
+        if got is None or got[0] is not self:
+            got = _TONE_ARRAYS[id(self)] = (self, np.array(self.tone, dtype=np.float64))
+        return got[1]
+
     def letter_cost(self, written_key: str, read_key: str) -> float:
         """Weighted edit distance of two :func:`letter_key` strings."""
         return _letter_cost(self, written_key, read_key)
@@ -339,19 +348,65 @@ class ChannelTable:
 
 @lru_cache(maxsize=1 << 18)
 def _letter_cost_cached(table_id: int, written_key: str, read_key: str) -> float:
-    table = _TABLES[table_id]
-    sub = table.sub
+    # the cost of the regions of :func:`_regions`, walked without building the list;
+    # each region's cost is cached per table (documents repeat their confusions)
+    pc = _REGION_COSTS[table_id]
     cost = 0.0
-    for a, b in _regions(written_key, read_key):
-        if a == b:
-            cost += table.written.get(a, 0.02)
+    region: list[tuple[str, int, int, int, int]] = []
+    ops = Levenshtein.opcodes(written_key, read_key).as_list()
+    ops.append(("equal", len(written_key), len(written_key), len(read_key), len(read_key)))
+    for tag, i1, i2, j1, j2 in ops:
+        if tag != "equal":
+            region.append((tag, i1, i2, j1, j2))
             continue
-        v = sub.get((a, b))
-        if v is None or len(a) != 1 or len(b) != 1:
-            # an unseen region: its cheapest split into single-letter edits
-            v = min(v if v is not None else math.inf, _split_cost(sub, a, b))
-        cost += v
+        if region:
+            r = written_key[region[0][1] : region[-1][2]]
+            h = read_key[region[0][3] : region[-1][4]]
+            if len(r) == len(h):
+                pairs: Iterable[tuple[str, str]] = zip(r, h, strict=True)
+            elif len(r) <= 3 and len(h) <= 3:
+                pairs = ((r, h),)
+            else:
+                pairs = _op_pairs(written_key, read_key, region)
+            for ab in pairs:
+                v = pc.get(ab)
+                if v is None:
+                    v = pc[ab] = _pair_cost(_TABLES[table_id], ab[0], ab[1])
+                cost += v
+            region = []
+        for c in written_key[i1:i2]:
+            v = pc.get((c, c))
+            if v is None:
+                v = pc[(c, c)] = _pair_cost(_TABLES[table_id], c, c)
+            cost += v
     return cost
+
+
+def _op_pairs(
+    ref: str, hyp: str, region: list[tuple[str, int, int, int, int]]
+) -> list[tuple[str, str]]:
+    """A long edit region as its single edit operations (as in :func:`_regions`)."""
+    out: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in region:
+        rr, hh = ref[i1:i2], hyp[j1:j2]
+        if tag == "replace":
+            out.extend(zip(rr, hh, strict=True))
+        elif tag == "delete":
+            out.extend((a, "") for a in rr)
+        else:
+            out.extend(("", b) for b in hh)
+    return out
+
+
+def _pair_cost(table: ChannelTable, a: str, b: str) -> float:
+    """Cost of one alignment region ``a`` read as ``b`` (a match when equal)."""
+    if a == b:
+        return table.written.get(a, 0.02)
+    v = table.sub.get((a, b))
+    if v is None or len(a) != 1 or len(b) != 1:
+        # an unseen region: its cheapest split into single-letter edits
+        v = min(v if v is not None else math.inf, _split_cost(table.sub, a, b))
+    return v
 
 
 def _split_cost(sub: dict[tuple[str, str], float], a: str, b: str) -> float:
@@ -374,10 +429,15 @@ def _split_cost(sub: dict[tuple[str, str], float], a: str, b: str) -> float:
 
 
 _TABLES: dict[int, ChannelTable] = {}
+_TONE_ARRAYS: dict[int, tuple[ChannelTable, np.ndarray]] = {}
+_REGION_COSTS: dict[int, dict[tuple[str, str], float]] = {}
 
 
 def _letter_cost(table: ChannelTable, written_key: str, read_key: str) -> float:
-    _TABLES.setdefault(id(table), table)
+    if _TABLES.get(id(table)) is not table:
+        _TABLES[id(table)] = table
+        _REGION_COSTS[id(table)] = {}
+        _letter_cost_cached.cache_clear()  # an id reused by a new table
     return _letter_cost_cached(id(table), written_key, read_key)
 
 

@@ -38,7 +38,14 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.channel import ChannelModel, ChannelTable, letter_key, load_channel, obs_key
+from pipeline.channel import (
+    ChannelModel,
+    ChannelTable,
+    letter_key,
+    load_channel,
+    marks,
+    obs_key,
+)
 from pipeline.document import Correction, Document, Step
 from pipeline.errors import InputFileError, OutputError, VnocrError
 from pipeline.lexicon import Lexicon, load_lexicon
@@ -62,10 +69,11 @@ class CorrectConfig:
     channel_weight: float = 1.0  # weight of the channel cost against the LM
     keep_unknown: float = 4.0  # cost of leaving a token that is no syllable as it is
     oov_penalty: float = 1.0  # extra cost of a syllable the LM has never seen
-    good_margin: float = 0.5  # extra cost of re-toning a known syllable in a good block
-    keep_conf: float = 0.92  # never change a valid syllable the OCR read this surely
+    good_margin: float = 0.25  # extra cost of re-toning a known syllable in a good block
+    keep_conf: float = 0.98  # never change a valid syllable the OCR read this surely
     gate_valid: float = 0.93  # share of known syllables above which a block is "good"
     gate_marked: float = 0.25  # ... provided this share of its words carries marks
+    gate_min_words: int = 4  # smaller blocks take the gate of their whole page
     restore_keys: float = 0.9  # a mark-less block whose words fold to syllables this often
     tone_style: ToneStyle = ToneStyle.OLD  # how restored words place their tone
 
@@ -131,40 +139,41 @@ def _letters(s: str) -> str:
     return "".join(ch for ch in s if ch.isalpha())
 
 
-def _classify(t: _Tok, lex: Lexicon, at_line_start: bool) -> None:
-    core = t.core
+def _classify(t: _Tok, corr: Corrector, at_line_start: bool) -> None:
+    """Set ``t.kind``; cached per (core, could it be a list marker) in the corrector."""
+    marker = at_line_start and t.trail.startswith(")")
+    key = (t.core, marker)
+    kind = corr._kinds.get(key)
+    if kind is None:
+        kind = corr._kinds[key] = _kind(t.core, corr.lex, marker)
+    t.kind = kind
+
+
+def _kind(core: str, lex: Lexicon, marker: bool) -> str:
+    """word | fixed | garbled for a token core (``marker``: first in line, before ")")."""
     if not core or not any(ch.isalpha() for ch in core):
-        t.kind = "fixed"
-        return
+        return "fixed"
     if _URL.search(core) or "@" in core and "." in core:
-        t.kind = "fixed"
-        return
+        return "fixed"
     if _NUMBERISH.match(core) or core[0].isdigit():
-        t.kind = "fixed"
-        return
+        return "fixed"
     if lex.is_abbreviation(core) or lex.is_code(core):
-        t.kind = "fixed"
-        return
+        return "fixed"
     letters = _letters(core)
     if letters.isupper() and _ROMAN.match(core) and core.isalpha():
-        t.kind = "fixed"  # Roman numerals (XXIV) and single capitals stay as written
-        return
-    if at_line_start and len(letters) == 1 and t.trail.startswith(")"):
-        t.kind = "fixed"  # list marker a) ... đ)
-        return
+        return "fixed"  # Roman numerals (XXIV) and single capitals stay as written
+    if marker and len(letters) == 1:
+        return "fixed"  # list marker a) ... đ)
     if "-" in core or "/" in core:
         parts = [p for p in re.split(r"[-/]", core) if p]
         if any(p.isupper() and len(p) > 1 for p in parts) or any(ch.isdigit() for ch in core):
-            t.kind = "fixed"  # a code we do not know (QĐ-UBND like): keep
-            return
+            return "fixed"  # a code we do not know (QĐ-UBND like): keep
     if core.isalpha():
-        t.kind = "word"
-        return
+        return "word"
     # letters mixed with digits or symbols: a garbled syllable (S6, t6, clr(rng, U}) when short
     if len(core) <= 8 and len(letters) >= 1 and all(ch.isalpha() or ch in _GARBLE for ch in core):
-        t.kind = "garbled"
-    else:
-        t.kind = "fixed"
+        return "garbled"
+    return "fixed"
 
 
 def _tokens_of_line(text: str, line_no: int) -> list[_Tok]:
@@ -178,6 +187,7 @@ def _tokens_of_line(text: str, line_no: int) -> list[_Tok]:
 # ---------------------------------------------------------------------------- case
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _match_case(orig: str, new: str) -> str:
     """Give ``new`` (lower case) the case pattern of the OCR token ``orig``."""
     letters = [ch for ch in orig if ch.isalpha()]
@@ -201,11 +211,78 @@ def _match_case(orig: str, new: str) -> str:
 # ---------------------------------------------------------------------------- candidates
 
 
+_PAD_SCORE = -1e9  # score of an empty beam slot (finite: no inf - inf)
+_PAD_COST = 1e9  # channel cost of an empty candidate slot
+
+
 @dataclass(frozen=True)
 class _Cands:
     words: tuple[str, ...]  # lower-case candidate spellings
     ids: np.ndarray  # LM ids
     cost: np.ndarray  # channel cost (log10 units), lower is likelier
+    pid: np.ndarray  # ids padded to the corrector's width (for the batched search)
+    pcost: np.ndarray  # costs padded with _PAD_COST
+
+
+def _cands(words: tuple[str, ...], ids: np.ndarray, cost: np.ndarray, width: int) -> _Cands:
+    pid = np.zeros(width, dtype=np.int64)
+    pid[: len(ids)] = ids
+    pcost = np.full(width, _PAD_COST)
+    pcost[: len(cost)] = cost
+    return _Cands(words, ids, cost, pid, pcost)
+
+
+@dataclass(frozen=True)
+class _SyllableIndex:
+    """The lexicon's syllables as arrays, grouped by fold key and by letter key.
+
+    Channel costs split into a letter part (same for every tone of a letter key) and a
+    tone part, so a token's candidates are scored per letter key, then per syllable in
+    numpy.
+    """
+
+    syl_text: tuple[str, ...]
+    syl_lk: np.ndarray  # syllable -> letter-key index
+    syl_tone: np.ndarray  # syllable -> tone 0..5
+    syl_prior: np.ndarray  # syllable -> Lexicon.logprior
+    lk_text: tuple[str, ...]
+    key_syls: tuple[np.ndarray, ...]  # fold key index -> its syllables (lexicon order)
+    key_lks: tuple[tuple[int, ...], ...]  # fold key index -> its distinct letter keys
+
+    @classmethod
+    def build(cls, lex: Lexicon, keys: list[str]) -> _SyllableIndex:
+        syl_text: list[str] = []
+        syl_lk: list[int] = []
+        syl_tone: list[int] = []
+        syl_prior: list[float] = []
+        lk_text: list[str] = []
+        lk_index: dict[str, int] = {}
+        key_syls, key_lks = [], []
+        for k in keys:
+            first = len(syl_text)
+            mine: dict[int, None] = {}
+            for s in lex.by_key[k]:
+                lk = letter_key(s)
+                j = lk_index.get(lk)
+                if j is None:
+                    j = lk_index[lk] = len(lk_text)
+                    lk_text.append(lk)
+                mine[j] = None
+                syl_text.append(s)
+                syl_lk.append(j)
+                syl_tone.append(marks(s)[0])
+                syl_prior.append(lex.logprior(s))
+            key_syls.append(np.arange(first, len(syl_text)))
+            key_lks.append(tuple(mine))
+        return cls(
+            tuple(syl_text),
+            np.array(syl_lk, dtype=np.int64),
+            np.array(syl_tone, dtype=np.int64),
+            np.array(syl_prior),
+            tuple(lk_text),
+            tuple(key_syls),
+            tuple(key_lks),
+        )
 
 
 class Corrector:
@@ -223,7 +300,11 @@ class Corrector:
         self.channel = channel if channel is not None else load_channel()
         self.config = config or CorrectConfig()
         self._keys = list(self.lex.by_key)
+        self._ix = _SyllableIndex.build(self.lex, self._keys)
         self._cache: dict[tuple[str, str], _Cands] = {}
+        self._fixed: dict[str, _Cands] = {}
+        self._kinds: dict[tuple[str, bool], str] = {}
+        self.width = max(self.config.max_candidates, 1)  # candidates per position, padded
         self._abbr_fold = {}
         for a in self.lex.abbreviations:
             if a.isupper() and fold_key(a).upper() != a:
@@ -265,7 +346,7 @@ class Corrector:
         cost = cost + np.where(ids == UNK_ID, cfg.oov_penalty, 0.0)
         if keep is not None:
             cost[words.index(keep)] = keep_cost  # the token as written: its own cost
-        return _Cands(words, ids, cost * cfg.channel_weight)
+        return _cands(words, ids, cost * cfg.channel_weight, self.width)
 
     def _candidates(self, low: str, regime: str) -> _Cands:
         lex, cfg = self.lex, self.config
@@ -288,19 +369,40 @@ class Corrector:
             return self._finish(alts, norm, table.cost(norm, low))
         table: ChannelTable = self.channel[regime]
         ok = obs_key(low)
-        valid = lex.is_syllable(low)
         limit = 1 if len(ok) <= 2 else cfg.max_edit
         near = process.extract(
             ok, self._keys, scorer=Levenshtein.distance, score_cutoff=limit, limit=None
         )
-        scored: list[tuple[float, str]] = [
-            (table.cost(s, low), s) for k, _d, _i in near for s in lex.by_key[k]
-        ]
-        if valid:
+        scored = self._score_near([i for _k, _d, i in near], table, low)
+        if lex.is_syllable(low):
             norm = lex.normalize(low)
             own = [c for c, s in scored if s == norm]
             return self._finish(scored, norm, own[0] if own else table.cost(norm, low))
         return self._finish(scored, low, cfg.keep_unknown)
+
+    def _score_near(
+        self, keys: list[int], table: ChannelTable, low: str
+    ) -> list[tuple[float, str]]:
+        """(channel cost, syllable) of the likeliest syllables of these fold keys.
+
+        Costs are a letter cost per distinct letter key (the expensive part, a weighted
+        alignment) plus a tone cost per syllable, gathered with numpy; only the
+        ``max_candidates`` best by the order of :meth:`_finish` are returned, in
+        lexicon order among ties, so the result equals scoring every syllable.
+        """
+        if not keys:
+            return []
+        ix = self._ix
+        rk, rtone = letter_key(low), marks(low)[0]
+        lks = [j for i in keys for j in ix.key_lks[i]]
+        lcost = np.array([table.letter_cost(ix.lk_text[j], rk) for j in lks])
+        pos = np.zeros(len(ix.lk_text), dtype=np.int64)
+        pos[lks] = np.arange(len(lks))
+        syl = np.concatenate([ix.key_syls[i] for i in keys])
+        cost = lcost[pos[ix.syl_lk[syl]]] + table.tone_array[ix.syl_tone[syl], rtone]
+        order = np.argsort(cost - 0.5 * ix.syl_prior[syl], kind="stable")
+        order = order[: self.config.max_candidates]
+        return [(float(cost[o]), ix.syl_text[syl[o]]) for o in order]
 
 
 def strip_d(s: str) -> str:
@@ -333,47 +435,85 @@ def _gate(toks: list[_Tok], lex: Lexicon, cfg: CorrectConfig) -> tuple[str, str]
 # ---------------------------------------------------------------------------- decoding
 
 
-def _decode(corr: Corrector, seq: list[tuple[_Tok | None, _Cands]]) -> list[int]:
-    """Beam search over one sentence; returns the chosen candidate index per position."""
-    lm, beam = corr.lm, corr.config.beam
-    if not seq:
+def _decode_all(corr: Corrector, sents: list[list[_Cands]]) -> list[list[int]]:
+    """Beam search over many sentences in lockstep; the chosen candidate index per position.
+
+    All sentences advance one position per step, so a step is one batch of numpy calls
+    for the whole text rather than one per token (numpy's per-call overhead dominated).
+    Sentences are sorted longest first: the ones still running at a step are a prefix.
+    Each sentence keeps ``beam`` states; states that agree on the last two words are
+    recombined (the trigram LM cannot tell them apart), keeping the best.
+    """
+    if not sents:
         return []
-    # beam state arrays: score, w1, w2 (LM ids), and back-pointers per step
-    score = np.zeros(1)
-    w1 = np.array([BOS_ID], dtype=np.int64)
-    w2 = np.array([BOS_ID], dtype=np.int64)
+    lm, beam, width = corr.lm, corr.config.beam, corr.width
+    order = sorted(range(len(sents)), key=lambda i: -len(sents[i]))
+    lens = np.array([len(sents[i]) for i in order])
+    n_sent, max_len = len(order), int(lens[0])
+    # every position's padded candidates, and the table (sentence, step) -> row
+    rows = [c for i in order for c in sents[i]]
+    ids_all = np.stack([c.pid for c in rows])
+    cost_all = np.stack([c.pcost for c in rows])
+    starts = np.concatenate(([0], np.cumsum(lens)[:-1]))
+    active = (lens[None, :] > np.arange(max_len)[:, None]).sum(axis=1)  # sentences per step
+    score = np.full((n_sent, beam), _PAD_SCORE)
+    score[:, 0] = 0.0
+    w1 = np.full((n_sent, beam), BOS_ID, dtype=np.int64)
+    w2 = np.full((n_sent, beam), BOS_ID, dtype=np.int64)
     back: list[tuple[np.ndarray, np.ndarray]] = []
-    for _tok, c in seq:
-        k = len(c.words)
-        n = len(score)
-        if k == 1:
-            sc = score + lm.logprob_ids(w1, w2, c.ids[0]) - c.cost[0]
-            back.append((np.arange(n), np.zeros(n, dtype=np.int64)))
-            score, w1, w2 = sc, w2, np.full(n, c.ids[0], dtype=np.int64)
-            continue
-        lp = lm.logprob_ids(w1[:, None], w2[:, None], c.ids[None, :])
-        sc = (score[:, None] + lp - c.cost[None, :]).ravel()
-        order = np.argsort(-sc, kind="stable")
-        parent, choice = np.divmod(order, k)
-        # recombine: one survivor per (previous word, candidate) state
-        _, first = np.unique(w2[parent] * 64 + choice, return_index=True)
-        keep = np.sort(first)[:beam]
-        parent, choice = parent[keep], choice[keep]
+    for p in range(max_len):
+        n = int(active[p])
+        r = starts[:n] + p
+        ids, cost = ids_all[r], cost_all[r]  # (n, width)
+        a, b = w1[:n], w2[:n]
+        lp = lm.logprob_ids(a[:, :, None], b[:, :, None], ids[:, None, :])
+        sc = (score[:n, :, None] + lp - cost[:, None, :]).reshape(n, beam * width)
+        srt = np.argsort(-sc, axis=1, kind="stable")
+        flat = srt + (np.arange(n) * (beam * width))[:, None]  # flat index into sc
+        parent, choice = np.divmod(srt, width)
+        row = np.arange(n)[:, None] * beam
+        prev = b.ravel()[row + parent]
+        # recombine: the first (best) of each (previous word, candidate) state survives
+        key = prev * 64 + choice
+        o2 = np.argsort(key, axis=1, kind="stable")
+        o2 += np.arange(n)[:, None] * (beam * width)
+        k2 = key.ravel()[o2]
+        dup = np.empty(n * beam * width, dtype=bool)
+        dup[o2[:, 1:]] = k2[:, 1:] == k2[:, :-1]
+        dup[o2[:, 0]] = False
+        dup = dup.reshape(n, beam * width)
+        ranked = np.argsort(dup, axis=1, kind="stable")[:, :beam]  # survivors, best first
+        ranked += np.arange(n)[:, None] * (beam * width)
+        parent, choice = parent.ravel()[ranked], choice.ravel()[ranked]
+        new_score = sc.ravel()[flat.ravel()[ranked]]
+        new_score[dup.ravel()[ranked]] = _PAD_SCORE
         back.append((parent, choice))
-        score, w1, w2 = sc[order[keep]], w2[parent], c.ids[choice]
-    score = score + lm.logprob_ids(w1, w2, np.full(len(score), EOS_ID))
-    j = int(np.argmax(score))
-    out = []
-    for parent, choice in reversed(back):
-        out.append(int(choice[j]))
-        j = int(parent[j])
-    return out[::-1]
+        score[:n] = new_score
+        w1[:n] = b.ravel()[row + parent]
+        w2[:n] = ids.ravel()[np.arange(n)[:, None] * width + choice]
+    score = score + lm.logprob_ids(w1, w2, np.full_like(w2, EOS_ID))
+    j = np.argmax(score, axis=1)
+    picks = np.zeros((n_sent, max_len), dtype=np.int64)
+    for p in range(max_len - 1, -1, -1):
+        n = int(active[p])
+        parent, choice = back[p]
+        sel = np.arange(n)
+        picks[:n, p] = choice[sel, j[:n]]
+        j[:n] = parent[sel, j[:n]]
+    out: list[list[int]] = [[] for _ in sents]
+    for k, i in enumerate(order):
+        out[i] = picks[k, : lens[k]].tolist()
+    return out
 
 
 def _fixed_cands(corr: Corrector, core: str) -> _Cands:
     low = core.lower()
-    lid = NUM_ID if core[:1].isdigit() else corr.lm.id(low)
-    return _Cands((low,), np.array([lid], dtype=np.int64), np.zeros(1))
+    got = corr._fixed.get(low)
+    if got is None:
+        lid = NUM_ID if core[:1].isdigit() else corr.lm.id(low)
+        got = _cands((low,), np.array([lid], dtype=np.int64), np.zeros(1), corr.width)
+        corr._fixed[low] = got
+    return got
 
 
 def _rule_fix(t: _Tok, corr: Corrector, at_line_start: bool) -> None:
@@ -403,7 +543,7 @@ def _correct_lines(corr: Corrector, lines: list[list[_Tok]], blocks: list[int]) 
     lex, cfg = corr.lex, corr.config
     for toks in lines:
         for k, t in enumerate(toks):
-            _classify(t, lex, k == 0)
+            _classify(t, corr, k == 0)
             if t.kind != "word" or not t.core.isalpha():
                 _rule_fix(t, corr, k == 0)
             elif k == 0:
@@ -417,14 +557,18 @@ def _correct_lines(corr: Corrector, lines: list[list[_Tok]], blocks: list[int]) 
         ups = [ch.isupper() for t in toks if t.kind != "fixed" for ch in t.core if ch.isalpha()]
         if toks:
             heading[toks[0].line] = len(ups) >= 6 and sum(ups) >= 0.9 * len(ups)
+    pending: list[tuple[str, str, list[tuple[_Tok, _Cands]]]] = []
+    page_gate = _gate([t for toks in lines for t in toks], lex, cfg)
     for idx in by_block.values():
         toks = [t for i in idx for t in lines[i]]
-        mode, regime = _gate(toks, lex, cfg)
-        seq: list[tuple[_Tok | None, _Cands]] = []
-        sentences: list[list[tuple[_Tok | None, _Cands]]] = []
+        small = sum(t.kind != "fixed" for t in toks) < cfg.gate_min_words
+        # a block of a word or two ("công;" wrapped onto its own line) is no evidence of
+        # its own: it is read like the page around it
+        mode, regime = page_gate if small else _gate(toks, lex, cfg)
+        seq: list[tuple[_Tok, _Cands]] = []
+        sentences: list[list[tuple[_Tok, _Cands]]] = []
         for i in idx:
-            line_text_start = lines[i][0] if lines[i] else None
-            if line_text_start is not None and _starts_marker(lines[i]) and seq:
+            if lines[i] and _starts_marker(lines[i]) and seq:
                 sentences.append(seq)
                 seq = []
             for t in lines[i]:
@@ -434,26 +578,35 @@ def _correct_lines(corr: Corrector, lines: list[list[_Tok]], blocks: list[int]) 
                     seq = []
         if seq:
             sentences.append(seq)
-        for sent in sentences:
-            if all(len(c.words) == 1 for _, c in sent):
-                continue  # nothing to choose: every token is fixed
-            pick = _decode(corr, sent)
-            for (t, c), j in zip(sent, pick, strict=True):
-                if t is None or t.kind == "fixed" or t.new is not None:
-                    continue
-                word = c.words[j]
-                if word == t.core.lower() or (
-                    place_tone(word, cfg.tone_style) == place_tone(t.core.lower(), cfg.tone_style)
-                ):
-                    continue
-                new = _match_case(t.core, place_tone(word, cfg.tone_style))
-                if heading.get(t.line) and new[:1].isupper():
-                    new = new.upper()
-                if new != t.core:
-                    t.new = new
-                    t.score = round(float(c.cost[j]), 3)
-                    t.reason = f"{mode}/{regime}"
+        pending.extend((mode, regime, s) for s in sentences)
+    # nothing to search where every position has one candidate
+    choose = [i for i, (_, _, s) in enumerate(pending) if any(len(c.words) > 1 for _, c in s)]
+    picks = [[0] * len(s) for _, _, s in pending]
+    found = _decode_all(corr, [[c for _, c in pending[i][2]] for i in choose])
+    for i, pick in zip(choose, found, strict=True):
+        picks[i] = pick
+    style = cfg.tone_style
+    for (mode, regime, sent), pick in zip(pending, picks, strict=True):
+        for (t, c), j in zip(sent, pick, strict=True):
+            if t.kind == "fixed" or t.new is not None:
+                continue
+            word = c.words[j]
+            low = t.core.lower()
+            if word == low or _tone_form(word, style) == _tone_form(low, style):
+                continue
+            new = _match_case(t.core, _tone_form(word, style))
+            if heading.get(t.line) and new[:1].isupper():
+                new = new.upper()
+            if new != t.core:
+                t.new = new
+                t.score = round(float(c.cost[j]), 3)
+                t.reason = f"{mode}/{regime}"
     return lines
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _tone_form(word: str, style: ToneStyle) -> str:
+    return place_tone(word, style)
 
 
 def _starts_marker(toks: list[_Tok]) -> bool:
@@ -463,10 +616,24 @@ def _starts_marker(toks: list[_Tok]) -> bool:
     return bool(_MARKER_LINE.match(first + " "))
 
 
+def _is_letter_ref(core: str, lex: Lexicon) -> bool:
+    """A lone Latin letter that is no syllable ("điểm c", "khoản b, d"): a reference.
+
+    Text read with Vietnamese marks got these right; only mark-less OCR turns syllables
+    into single letters ("B" for "Bộ"), so this holds in good and vie blocks only.
+    """
+    return len(core) == 1 and core.lower() in _LATIN_LETTERS and not lex.is_syllable(core)
+
+
+_LATIN_LETTERS = frozenset("abcdđefghijklmnopqrstuvwxyz")
+
+
 def _token_cands(corr: Corrector, t: _Tok, mode: str, regime: str) -> _Cands:
     cfg = corr.config
     if t.kind == "fixed":
         return _fixed_cands(corr, t.new or t.core)
+    if (mode == "good" or regime == "vie") and _is_letter_ref(t.core, corr.lex):
+        return _fixed_cands(corr, t.core)
     if mode == "good":
         if t.kind == "word" and corr.lex.is_syllable(t.core):
             if t.conf is not None and t.conf >= cfg.keep_conf:

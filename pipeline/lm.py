@@ -489,22 +489,26 @@ class LanguageModel:
     def logprob_ids(
         self, w1: np.ndarray | int, w2: np.ndarray | int, w3: np.ndarray | int
     ) -> np.ndarray:
-        """Vectorised log10 P(w3 | w1 w2) over broadcastable id arrays (float32 result)."""
+        """Vectorised log10 P(w3 | w1 w2) over broadcastable id arrays (float32 result).
+
+        The context lookups run on the broadcast of ``w1, w2`` only, so a beam of
+        contexts against many candidates (shapes (n, 1) and (1, k)) looks each context
+        up once.
+        """
         a, b, c = (np.asarray(x, dtype=np.int64) for x in (w1, w2, w3))
-        a, b, c = np.broadcast_arrays(a, b, c)
         t = self._t
+        ctx = (a << _BITS) | b  # shape of broadcast(a, b)
         out = _lookup(t.bi_keys, t.bi_logp, (b << _BITS) | c)
-        miss2 = out == _MISSING
         # backoff to the unigram: bow(b) + P1(c)
         uni = t.uni_bow[b].astype(np.int32) + t.uni_logp[c]
-        score = np.where(miss2, uni, out).astype(np.int32)
+        score = np.where(out == _MISSING, uni, out)
         # trigram context weight, then the trigram itself where it exists
-        ctx = (a << _BITS) | b
         bow3 = _lookup(t.bi_keys, t.bi_bow, ctx)
         score = score + np.where(bow3 == _MISSING, 0, bow3)
         tri = _lookup(t.tri_keys, t.tri_logp, (ctx << _BITS) | c)
         score = np.where(tri == _MISSING, score, tri)
-        return (score / _QSCALE).astype(np.float32)
+        shape = np.broadcast_shapes(a.shape, b.shape, c.shape)
+        return np.broadcast_to(score / _QSCALE, shape).astype(np.float32)
 
     def score_tokens(self, tokens: Sequence[str], *, bos: bool = True, eos: bool = True) -> float:
         """Total log10 probability of a token sequence (one sentence by default).
@@ -539,7 +543,16 @@ def _lookup(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarr
     """values[i] (as int32) where keys[i] == query, else _MISSING; ``keys`` sorted ascending."""
     if len(keys) == 0:
         return np.full(query.shape, _MISSING, dtype=np.int32)
-    pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
+    if query.size >= 512:
+        # sorted queries let the binary search reuse its last bounds: ~2x faster on the
+        # beam search's batches, despite the sort
+        flat = query.ravel()
+        order = np.argsort(flat)
+        pos = np.empty_like(order)
+        pos[order] = np.searchsorted(keys, flat[order])
+        pos = np.minimum(pos, len(keys) - 1).reshape(query.shape)
+    else:
+        pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
     return np.where(keys[pos] == query, values[pos].astype(np.int32), _MISSING)
 
 

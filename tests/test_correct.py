@@ -105,3 +105,37 @@ def test_cli_rejects_non_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     src.write_bytes("công tác".encode("cp1258", errors="replace") + b"\xff\xfe")
     assert main([str(src)]) == ExitCode.input_file
     assert "legacy.txt" in capsys.readouterr().err
+
+
+def test_lockstep_search_equals_one_sentence_at_a_time(corr: Corrector) -> None:
+    from pipeline.correct import _decode_all
+
+    sents = [
+        [corr.candidates(w, "restore") for w in s.split()]
+        for s in ("tang cuong cong tac", "chi bo", "can bo dang vien phai guong mau", "so")
+    ]
+    together = _decode_all(corr, sents)
+    alone = [_decode_all(corr, [s])[0] for s in sents]
+    assert together == alone
+    assert [len(p) for p in together] == [4, 2, 7, 1]
+    words = [sents[0][i].words[j] for i, j in enumerate(together[0])]
+    assert words == ["tăng", "cường", "công", "tác"]
+
+
+def test_vie_block_keeps_letter_references_and_v_v(corr: Corrector) -> None:
+    words = ["V/v", "hướng", "dẫn", "thực", "hiện", "tại", "điểm", "c", "khoản", "1", "Điều"]
+    line = Line(tuple(Word(w, Box(i * 50, 0, i * 50 + 40, 20), 0.9) for i, w in enumerate(words)))
+    doc = Document("scan.png", (Page(0, (line,)),))
+    out = correct_document(doc, corrector=corr)
+    assert out.pages[0].lines[0].text == line.text
+    text = "d khoản 1, các điểm b, c và d khoản 2, điểm b và d khoản 3, khoản 4 Điều 2"
+    assert correct_text(text, corrector=corr).text == text
+
+
+def test_one_word_block_is_read_like_its_page(corr: Corrector) -> None:
+    page = (
+        "Ủy ban nhân dân tỉnh chỉ đạo các sở, ngành triển khai thực hiện nhiệm vụ được"
+        "\n\ngiao, bảo đảm chất lượng và tiến độ theo quy định của pháp luật hiện hành về"
+        "\n\ncông;"
+    )
+    assert correct_text(page, corrector=corr).text == page
