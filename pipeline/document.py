@@ -91,6 +91,24 @@ class Line:
 
 
 @dataclass(frozen=True, slots=True)
+class Region:
+    """A part of a page found by layout analysis: header column, title, body, signature...
+
+    ``kind`` is one of pipeline.layout's REGION_KINDS. Text regions point into
+    ``Page.lines`` with ``span`` (first line, one past the last); marks that are not
+    part of the printed text (seal, receipt stamp, e-signature overlay, handwriting,
+    margin note) are kept aside: their words are in ``lines`` and never in ``Page.lines``.
+    """
+
+    kind: str
+    box: Box | None = None
+    text: str = ""
+    page: int | None = None
+    span: tuple[int, int] | None = None
+    lines: tuple[Line, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     """One page of a document; ``width``/``height`` are those of the image OCR saw."""
 
@@ -99,6 +117,7 @@ class Page:
     width: int = 0
     height: int = 0
     dpi: int | None = None
+    regions: tuple[Region, ...] = ()  # layout analysis, in reading order; marks last
 
     @property
     def text(self) -> str:
@@ -294,17 +313,39 @@ def _box(data: dict[str, int] | None) -> Box | None:
     return Box(**data) if data else None
 
 
-def _page(data: dict[str, Any]) -> Page:
-    lines = tuple(
+def _lines(data: Iterable[dict[str, Any]]) -> tuple[Line, ...]:
+    return tuple(
         Line(
             words=tuple(Word(w["text"], _box(w.get("box")), w.get("conf")) for w in ln["words"]),
             box=_box(ln.get("box")),
             block=ln.get("block", 0),
             par=ln.get("par", 0),
         )
-        for ln in data.get("lines", ())
+        for ln in data
     )
-    return Page(data["index"], lines, data.get("width", 0), data.get("height", 0), data.get("dpi"))
+
+
+def _region(data: dict[str, Any]) -> Region:
+    span = data.get("span")
+    return Region(
+        kind=data["kind"],
+        box=_box(data.get("box")),
+        text=data.get("text", ""),
+        page=data.get("page"),
+        span=(int(span[0]), int(span[1])) if span else None,
+        lines=_lines(data.get("lines", ())),
+    )
+
+
+def _page(data: dict[str, Any]) -> Page:
+    return Page(
+        data["index"],
+        _lines(data.get("lines", ())),
+        data.get("width", 0),
+        data.get("height", 0),
+        data.get("dpi"),
+        regions=tuple(_region(r) for r in data.get("regions", ())),
+    )
 
 
 def _section(data: dict[str, Any]) -> Section:

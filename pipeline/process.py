@@ -19,7 +19,7 @@ from pipeline import __version__
 from pipeline.document import Document, Page, Step
 from pipeline.io import PageImage, load_pages
 from pipeline.correct import correct_document
-from pipeline.layout import order_columns
+from pipeline.layout import analyze_layout
 from pipeline.ocr import OcrConfig, OcrEngine, TesseractEngine
 from pipeline.preprocess import PreprocessConfig, config_settings, preprocess
 from pipeline.structure import structure
@@ -31,7 +31,7 @@ class PipelineConfig:
 
     preprocess: PreprocessConfig = field(default_factory=PreprocessConfig)
     ocr: OcrConfig = field(default_factory=OcrConfig)
-    columns: bool = True  # read two-column header/signature runs column by column
+    columns: bool = True  # layout: regions, reading order, seals and notes kept aside
     correct: bool = True  # restore diacritics and repair garbled words (lexicon + LM)
     structure: bool = True  # parse header, sections, recipients, signature
 
@@ -52,7 +52,7 @@ def recognize_page(
     engine: OcrEngine | None = None,
     debug_dir: Path | None = None,
 ) -> tuple[Page, dict[str, Any]]:
-    """Preprocess one page image, OCR it and put it in reading order.
+    """Preprocess one page image, OCR it, find its regions and put it in reading order.
 
     Returns the Page and what preprocessing measured and did on it (for Document.steps).
     Word boxes are in the pixels of the preprocessed image (which may be turned or
@@ -60,9 +60,10 @@ def recognize_page(
     """
     engine = engine or TesseractEngine(config.ocr)
     prepared = preprocess(image, config.preprocess, debug_dir)
-    page = engine.recognize(prepared.image)
-    page = replace(page, index=image.index)
-    return (order_columns(page) if config.columns else page), prepared.summary()
+    page = replace(engine.recognize(prepared.image), index=image.index)
+    if config.columns:
+        page = analyze_layout(page, prepared.image.pixels)
+    return page, prepared.summary()
 
 
 def assemble(

@@ -1,0 +1,190 @@
+"""Layout benchmark: whole-page and body-only CER before and after the layout stage.
+
+Real pages (../shared/real, ground truth in tests/data/real/NAME.gt.txt with @region
+sections in reading order), born-digital PDFs (text layer in reading order,
+tests/data/real/digital/) rasterised at 200 and 300 dpi, and synthesized pages (reading
+order of header, title, recipients and signature lines). Raw OCR, no correction.
+
+"before" is plain ``tesseract -l vie --psm 3`` on the page as stored; "after" is
+preprocessing (pipeline.preprocess) + the same Tesseract pass + pipeline.layout.
+Body-only CER aligns the body ground truth with the best-matching stretch of the output,
+so it measures what OCR makes of the body whatever surrounds it.
+
+    python bench/layout_bench.py [--real] [--digital] [--synth] [--profiles clean fax]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from layout_cache import first_pass, page_images  # noqa: E402
+
+from pipeline.layout import MARK_KINDS, analyze_layout  # noqa: E402
+from pipeline.metrics import cer, char_string, tokens  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+REAL = REPO.parent / "shared" / "real"
+GT_DIR = REPO / "tests" / "data" / "real"
+
+
+def read_gt(path: Path) -> list[tuple[str, str]]:
+    """(kind, line) pairs of a ground-truth file; lines before any @kind are body."""
+    kind = "body"
+    out = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        if raw.startswith("@"):
+            kind = raw[1:].strip()
+        elif raw.strip():
+            out.append((kind, raw.strip()))
+    return out
+
+
+def text_of(gt: list[tuple[str, str]], kinds: set[str] | None = None) -> str:
+    """The printed text (marks left out), or only the given kinds."""
+    return "\n".join(t for k, t in gt if k not in MARK_KINDS and (kinds is None or k in kinds))
+
+
+def body_cer(hyp: str, ref: str) -> float:
+    """CER of ``ref`` against the best-matching substring of ``hyp`` (semi-global)."""
+    a = char_string(tokens(ref))
+    b = char_string(tokens(hyp))
+    if not a:
+        return 0.0
+    bb = np.frombuffer(b.encode("utf-32-le"), dtype=np.uint32)
+    prev = np.zeros(len(b) + 1, dtype=np.int32)  # free start anywhere in hyp
+    idx = np.arange(len(b) + 1, dtype=np.int32)
+    for ch in a:
+        sub = prev[:-1] + (bb != ord(ch))
+        cur = np.empty_like(prev)
+        cur[0] = prev[0] + 1
+        cur[1:] = np.minimum(sub, prev[1:] + 1)
+        cur = np.minimum.accumulate(cur - idx) + idx  # insertions within the row
+        prev = cur
+    return float(prev.min()) / len(a)
+
+
+def real(args: argparse.Namespace) -> None:
+    manifest = json.loads((GT_DIR / "pages.json").read_text(encoding="utf-8"))
+    print("real pages: whole-page CER % before (plain psm 3) / after (vnocr layout), body-only")
+    print(
+        f"{'page':32} {'split':8} {'before':>7} {'after':>7} {'body':>6} {'body/L':>6} "
+        f"{'gap':>5} {'ocr s':>6} {'lay s':>6}"
+    )
+    for name, item in manifest.items():
+        if name.startswith("_"):
+            continue
+        src = REAL / item["file"]
+        if not src.exists():
+            print(f"{name}: {src.name} missing")
+            continue
+        gt = read_gt(GT_DIR / f"{name}.gt.txt")
+        ref, body = text_of(gt), text_of(gt, {"body"})
+        raw = page_images(src)[item["page"]]
+        plain, _ = first_pass(raw)
+        pre = page_images(src, preprocess=True)[item["page"]]
+        first, secs = first_pass(pre)
+        t0 = time.perf_counter()
+        laid = analyze_layout(first, pre.pixels)
+        lsecs = time.perf_counter() - t0
+        before, after = cer(plain.text, ref), cer(laid.text, ref)
+        b_plain, b_lay = body_cer(plain.text, body), body_cer(laid.text, body)
+        print(
+            f"{name:32} {item['split']:8} {100 * before:7.2f} {100 * after:7.2f} "
+            f"{100 * b_plain:6.2f} {100 * b_lay:6.2f} {100 * (after - b_plain):5.2f} "
+            f"{secs:6.2f} {lsecs:6.3f}"
+        )
+        if args.show:
+            print(laid.text)
+            for r in laid.regions:
+                print(f"  [{r.kind}] {r.box} {r.text[:70]!r}")
+
+
+def order_errors(hyp: str, truth: list[tuple[str, str]]) -> tuple[int, int]:
+    """(lines out of order, lines checked) for the non-body lines of a synthesized page.
+
+    Each source line is located in the output (best fuzzy match, line by line); a line of
+    the header, title, recipients or signature found before the previous such line is out
+    of order.
+    """
+    from rapidfuzz import fuzz, process
+
+    out_lines = [ln for ln in hyp.splitlines() if ln.strip()]
+    checked = bad = 0
+    last = -1
+    for kind, text in truth:
+        if kind == "body" or not out_lines:
+            continue
+        match = process.extractOne(text, out_lines, scorer=fuzz.ratio)
+        if match is None or match[1] < 60:
+            continue  # OCR lost the line: not an order question
+        checked += 1
+        if match[2] < last:
+            bad += 1
+        last = max(last, match[2])
+    return bad, checked
+
+
+def synth(args: argparse.Namespace) -> None:
+    from pipeline.io import PageImage
+    from pipeline.synth import PROFILES, synthesize
+
+    print(
+        "synthesized pages: reading order of header/title/recipients/signature lines, "
+        "whole and body-only CER %"
+    )
+    print(
+        f"{'document':22} {'profile':8} {'p':>2} {'order bad':>9} {'before':>7} {'after':>7} "
+        f"{'body':>6} {'body/L':>6}"
+    )
+    for src in sorted((REPO / "samples").glob("*.txt")):
+        if src.name.endswith(".gt.txt"):
+            continue
+        for profile in args.profiles or PROFILES:
+            for page in synthesize(src.read_text(encoding="utf-8"), profile, seed=7):
+                img = PageImage(src.name, page.index, page.dpi, page.pixels)
+                first, _ = first_pass(img)
+                laid = analyze_layout(first, img.pixels)
+                bad, checked = order_errors(laid.text, list(page.lines))
+                body = "\n".join(t for k, t in page.lines if k == "body")
+                bp = body_cer(first.text, body) if body else 0.0
+                bl = body_cer(laid.text, body) if body else 0.0
+                whole_b, whole_a = cer(first.text, page.text), cer(laid.text, page.text)
+                print(
+                    f"{src.stem:22} {profile:8} {page.index:2} {bad:4}/{checked:<4} "
+                    f"{100 * whole_b:7.2f} {100 * whole_a:7.2f} "
+                    f"{100 * bp:6.2f} {100 * bl:6.2f}{'  BODY WORSE' if bl > bp + 1e-9 else ''}"
+                )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--real", action="store_true")
+    parser.add_argument("--digital", action="store_true")
+    parser.add_argument("--synth", action="store_true")
+    parser.add_argument("--show", action="store_true", help="print the text and regions")
+    parser.add_argument("--profiles", nargs="*", default=None)
+    args = parser.parse_args(argv)
+    if not (args.real or args.digital or args.synth):
+        args.real = args.digital = args.synth = True
+    if args.real:
+        if REAL.exists():
+            real(args)
+        else:
+            print(f"{REAL} not found: real pages skipped")
+    if args.synth:
+        synth(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

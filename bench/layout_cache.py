@@ -1,0 +1,78 @@
+"""First-pass OCR cache for the layout benchmark: one Tesseract run per page image, kept.
+
+Layout is tuned and measured on Tesseract's word boxes, so each page is OCR'd once (plain
+``--psm 3``) and the Page plus the image it was made from are cached under
+bench/cache/layout/; later runs of bench/layout_bench.py reuse them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+from pipeline.document import Document, Page  # noqa: E402
+from pipeline.io import PageImage, load_pages  # noqa: E402
+from pipeline.ocr import OcrConfig, TesseractEngine  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+CACHE = REPO / "bench" / "cache" / "layout"
+
+
+def page_images(path: Path, dpi: int | None = None, preprocess: bool = False) -> list[PageImage]:
+    """The page images of a file (PDFs at ``dpi``), optionally through pipeline.preprocess."""
+    if dpi is not None and path.suffix.lower() == ".pdf":
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(str(path))
+        images = []
+        for i in range(len(pdf)):
+            pil = pdf[i].render(scale=dpi / 72.0, grayscale=True).to_pil()
+            images.append(PageImage(path.name, i, dpi, np.asarray(pil.convert("L")).copy()))
+        pdf.close()
+    else:
+        images = list(load_pages(path, path.name))
+    if preprocess:
+        from pipeline.preprocess import preprocess as run
+
+        images = [run(img).image for img in images]
+    return images
+
+
+def _key(image: PageImage, psm: int) -> str:
+    digest = hashlib.sha1(image.pixels.tobytes()).hexdigest()[:16]
+    return f"{Path(image.source).stem}.p{image.index + 1}.{digest}.psm{psm}"
+
+
+def first_pass(image: PageImage, psm: int = 3) -> tuple[Page, float]:
+    """The page as plain Tesseract reads it, and the seconds it took (cached)."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"{_key(image, psm)}.json"
+    if path.exists():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        doc = Document.from_dict(data["doc"])
+        return doc.pages[0], data["seconds"]
+    import time
+
+    start = time.perf_counter()
+    page = TesseractEngine(OcrConfig(psm=psm)).recognize(image)
+    seconds = time.perf_counter() - start
+    doc = Document(name=image.source, pages=(page,))
+    path.write_text(json.dumps({"doc": doc.to_dict(), "seconds": seconds}), encoding="utf-8")
+    return page, seconds
+
+
+if __name__ == "__main__":
+    import sys
+
+    for arg in sys.argv[1:]:
+        p = Path(arg)
+        for pre in (False, True):
+            for img in page_images(p, preprocess=pre):
+                page, s = first_pass(img)
+                print(p.name, img.index, "pre" if pre else "raw", f"{s:.1f}s", len(page.lines))

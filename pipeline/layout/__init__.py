@@ -1,0 +1,426 @@
+"""Layout analysis and reading order for Vietnamese administrative pages.
+
+Tesseract reads a page straight across, so the two-column header (issuing body, number
+and subject on the left; motto, place and date on the right) and the closing block
+(recipients left, signature right) come out interleaved, and seals, stamps, e-signature
+overlays and handwriting are read as text. This stage works on the word boxes of that
+first OCR pass (and, when given, the page image for seals and colour ink), so it costs no
+second pass:
+
+1. marks that are not printed text are taken out and kept aside (``marks``);
+2. lines are cut at wide gaps; each run of lines that are not full-width text gets its
+   gutter: the widest white river (fewest words) in the middle of the text frame;
+3. the leading run of one-sided and two-column lines is the header, the trailing one
+   (from "Nơi nhận" or the signature title on) the closing block; centred lines under
+   the header are the title; everything else is body, in Tesseract's order;
+4. the page is rebuilt in READING_ORDER, each region a paragraph, and ``Page.regions``
+   lists the regions (marks after the text, with their words).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, replace
+from statistics import median
+
+import numpy as np
+
+from pipeline.document import Line, Page, Region, Word, enclosing
+from pipeline.layout import marks as _marks
+from pipeline.layout.geometry import (
+    Frame,
+    box_center_x,
+    line_height,
+    split_line,
+    text_frame,
+)
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "MARK_KINDS",
+    "READING_ORDER",
+    "REGION_KINDS",
+    "LayoutConfig",
+    "analyze_layout",
+    "order_columns",
+]
+
+#: Text regions in the order their text is assembled.
+READING_ORDER = (
+    "running_header",
+    "header_left",
+    "number",
+    "subject",
+    "header_right",
+    "title",
+    "body",
+    "recipients",
+    "signature",
+    "page_number",
+)
+#: Regions kept aside: not part of the printed text.
+MARK_KINDS = ("seal", "stamp", "esign", "handwriting", "margin", "note")
+REGION_KINDS = READING_ORDER + MARK_KINDS
+
+_NOI_NHAN = re.compile(r"^N[ơo]i\s*nh[ậa]n\b", re.IGNORECASE)
+_KINH_GUI = re.compile(r"^K[íi]nh\s*g[ửu]i", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:Trang\s*)?\d{1,3}[-–—\s]*$", re.IGNORECASE)
+_NUMBER_LINE = re.compile(r"^S[ốo]\s*[:;.]")
+_SUBJECT_LINE = re.compile(r"^(V/v|V/V|Về\s+việc)\b")
+#: Region lines get block ids from here on, so Page.text puts a blank line between regions.
+_REGION_BLOCK = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutConfig:
+    """Thresholds of the layout stage (fractions of the page width or of a line height)."""
+
+    column_gap: float = 0.05  # a gap this wide (of the page width) splits a line in columns
+    column_gap_lines: float = 0.9  # ... or this many line heights, whichever is less
+    marks: bool = True  # take seals, stamps, e-signatures, handwriting out of the text
+    title_center_tol: float = 0.06  # of the text width: how far off centre a title line may be
+    small_font: float = 0.72  # a header line this much smaller than the text is a note
+
+
+def order_columns(page: Page) -> Page:
+    """Reading order from word boxes only (no image): :func:`analyze_layout` without pixels."""
+    return analyze_layout(page)
+
+
+def analyze_layout(
+    page: Page, pixels: np.ndarray | None = None, config: LayoutConfig | None = None
+) -> Page:
+    """Find the page's regions and return it in reading order, marks kept aside.
+
+    ``pixels`` is the image the OCR saw (same size as ``page.width`` x ``page.height``);
+    without it seals are found only by what Tesseract read.
+    """
+    cfg = config or LayoutConfig()
+    if not page.lines or page.width <= 0 or any(ln.box is None for ln in page.lines):
+        return page
+    if pixels is not None and pixels.shape[:2] != (page.height, page.width):
+        log.warning("page %d: image size differs from the OCR's; marks from boxes only", page.index)
+        pixels = None
+    lines = list(page.lines)
+    lh = line_height(lines)
+    left, right = text_frame(lines, page.width)
+    frame = Frame(left, right, (left + right) / 2, lh)
+    marks: list[tuple[str, Line]] = []
+    if cfg.marks:
+        lines, marks = _marks.separate(lines, frame, page.width, pixels, page.dpi)
+    if not lines:
+        return replace(page, lines=(), regions=_mark_regions(marks, page.index))
+
+    lines = [ln for ln in (_drop_noise(ln, lh) for ln in lines) if ln.words]
+    min_gap = min(cfg.column_gap * page.width, cfg.column_gap_lines * lh)
+    pieces = [split_line(ln, min_gap) for ln in lines]
+    # Runs of lines that are not full-width text share one gutter, measured on them alone.
+    full = [
+        len(p) == 1 and ln.box is not None and ln.box.width > 0.7 * frame.width
+        for ln, p in zip(lines, pieces, strict=True)
+    ]
+    line_frame: list[Frame] = [frame] * len(lines)
+    i = 0
+    while i < len(lines):
+        if full[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and not full[j]:
+            j += 1
+        gutter = _gutter(pieces[i:j], frame)
+        if gutter is not None:
+            line_frame[i:j] = [replace(frame, gutter=gutter)] * (j - i)
+        i = j
+
+    kinds: list[str | None] = [None] * len(lines)
+    _page_numbers(lines, kinds, page.height, frame)
+    sides = [
+        _side(ln, p, line_frame[k]) for k, (ln, p) in enumerate(zip(lines, pieces, strict=True))
+    ]
+    head = _header_run(lines, sides, kinds, line_frame, page.height)
+    foot = _closing_run(lines, sides, kinds, head)
+    for i in head:
+        kinds[i] = "header"
+    for i in foot:
+        kinds[i] = "closing"
+    _title(lines, kinds, frame, head, page.height, cfg)
+
+    groups: dict[str, list[Line]] = {k: [] for k in READING_ORDER}
+    notes: list[Line] = []
+    top_numbers: list[Line] = []  # a page number above the text is read first
+    for i, line in enumerate(lines):
+        kind = kinds[i]
+        if kind in ("header", "closing"):
+            fr = line_frame[i]
+            for seg in _columns(line, pieces[i], fr):
+                col = box_center_x(seg.box) < fr.gutter if seg.box else True
+                if kind == "header":
+                    if not col and _small(seg, lh, cfg):
+                        notes.append(seg)
+                        continue
+                    groups["header_left" if col else "header_right"].append(seg)
+                else:
+                    groups["recipients" if col else "signature"].append(seg)
+        elif kind == "page_number" and line.box and line.box.top < page.height / 2:
+            top_numbers.append(line)
+        else:
+            groups[kind or "body"].append(line)
+    for key in ("header_left", "header_right", "recipients", "signature"):
+        groups[key].sort(key=lambda ln: ln.box.top if ln.box else 0)
+    _split_header_left(groups)
+    marks += [("note", ln) for ln in notes]
+    return _assemble(page, groups, marks, top_numbers)
+
+
+def _drop_noise(line: Line, lh: float) -> Line:
+    """Without specks and rules read as punctuation ("_", ":" at conf 0.05, a tall "|")
+    that would bridge the gap between two columns."""
+
+    def noise(w: Word) -> bool:
+        if any(ch.isalnum() for ch in w.text):
+            return False
+        return (w.conf or 1.0) < 0.5 or (w.box is not None and w.box.height > 1.3 * lh)
+
+    keep = tuple(w for w in line.words if not noise(w))
+    if len(keep) == len(line.words):
+        return line
+    return replace(line, words=keep, box=enclosing(w.box for w in keep))
+
+
+def _gutter(split_lines: list[list[Line]], frame: Frame) -> float | None:
+    """The x of the white river between two columns: the centre of the widest stretch, in
+    the middle 60 % of the text frame, that the fewest words cover. None without any
+    two-column line in the zone."""
+    if not any(len(segs) >= 2 for segs in split_lines):
+        return None
+    lo = int(frame.left + 0.2 * frame.width)
+    hi = int(frame.left + 0.8 * frame.width)
+    if hi <= lo:
+        return None
+    cover = np.zeros(hi - lo, dtype=np.int32)
+    for segs in split_lines:
+        for seg in segs:
+            for w in seg.words:
+                if w.box is not None:
+                    cover[max(w.box.left, lo) - lo : max(min(w.box.right, hi) - lo, 0)] += 1
+    low = cover <= cover.min() + 1
+    best, best_len, start = 0, 0, None
+    for x, flag in enumerate(np.append(low, False)):
+        if flag and start is None:
+            start = x
+        elif not flag and start is not None:
+            if x - start > best_len:
+                best, best_len = start, x - start
+            start = None
+    return float(lo + best + best_len / 2)
+
+
+def _gap(a: Line, b: Line) -> float:
+    return (b.box.left if b.box else 0) - (a.box.right if a.box else 0)
+
+
+def _side(line: Line, segs: list[Line], frame: Frame) -> str:
+    """``both`` (split across the gutter), ``left``/``right`` (one side), or ``across``."""
+    box = line.box
+    assert box is not None
+    tol = 0.25 * frame.line_height
+    if len(segs) >= 2:
+        lefts = [s for s in segs if s.box and box_center_x(s.box) < frame.gutter]
+        if lefts and len(lefts) < len(segs):
+            return "both"
+    if box.right <= frame.gutter + tol:
+        return "left"
+    if box.left >= frame.gutter - tol:
+        return "right"
+    return "across"
+
+
+def _page_numbers(lines: list[Line], kinds: list[str | None], height: int, frame: Frame) -> None:
+    """A lone number in the top or bottom 12 % of the page is its page number."""
+    for i, line in enumerate(lines):
+        box = line.box
+        if box is None or not _PAGE_NUMBER.match(line.text):
+            continue
+        if box.bottom < 0.12 * height or box.top > 0.88 * height:
+            kinds[i] = "page_number"
+
+
+def _header_run(
+    lines: list[Line],
+    sides: list[str],
+    kinds: list[str | None],
+    frames: list[Frame],
+    height: int,
+) -> list[int]:
+    """Indices of the header: the leading one-sided/two-column lines up to the last line
+    with right-column text, then the left column's continuation (number, subject)."""
+    run: list[int] = []
+    for i, line in enumerate(lines):
+        if kinds[i] is not None:
+            continue
+        if sides[i] == "across" or (line.box and line.box.top > 0.45 * height):
+            break
+        run.append(i)
+    last_right = max((k for k, i in enumerate(run) if sides[i] in ("both", "right")), default=-1)
+    if last_right < 0:
+        return []
+    out = run[: last_right + 1]
+    frame = frames[out[0]]
+    left_cols = [
+        b
+        for i in out
+        if (
+            b := enclosing(
+                w.box for w in lines[i].words if w.box and box_center_x(w.box) < frame.gutter
+            )
+        )
+        is not None
+    ]
+    if not left_cols:
+        return out
+    col_right = frame.gutter
+    col_left = min(b.left for b in left_cols)
+    col_mid = (col_left + max(b.right for b in left_cols)) / 2
+    prev_bottom = max(lines[i].box.bottom for i in out if lines[i].box is not None)
+    for i in run[last_right + 1 :]:
+        box = lines[i].box
+        if box is None or sides[i] != "left" or box.right > col_right:
+            break
+        if box.top - prev_bottom > 0.9 * frame.line_height or _KINH_GUI.match(lines[i].text):
+            break
+        if abs(box_center_x(box) - col_mid) > 0.12 * (col_right - col_left):
+            break  # not centred under the left column: the body's first line
+        out.append(i)
+        prev_bottom = box.bottom
+    return out
+
+
+def _closing_run(
+    lines: list[Line], sides: list[str], kinds: list[str | None], head: list[int]
+) -> list[int]:
+    """Indices of the closing block: the trailing one-sided/two-column lines, from the
+    first that is two-column, right-sided or "Nơi nhận" on."""
+    run: list[int] = []
+    for i in range(len(lines) - 1, -1, -1):
+        if kinds[i] is not None:
+            continue
+        if sides[i] == "across" or i in head:
+            break
+        run.append(i)
+    run.reverse()
+    for k, i in enumerate(run):
+        if sides[i] in ("both", "right") or _NOI_NHAN.match(lines[i].text):
+            return run[k:]
+    return []
+
+
+def _title(
+    lines: list[Line],
+    kinds: list[str | None],
+    frame: Frame,
+    head: list[int],
+    height: int,
+    cfg: LayoutConfig,
+) -> None:
+    """Centred lines right after the header (or at the top of a page without one)."""
+    start = max(head) + 1 if head else 0
+    for i in range(start, len(lines)):
+        if kinds[i] == "page_number":
+            continue
+        box = lines[i].box
+        if box is None or kinds[i] is not None or box.top > 0.5 * height:
+            break
+        ind_l, ind_r = box.left - frame.left, frame.right - box.right
+        centred = abs(ind_l - ind_r) <= 2 * cfg.title_center_tol * frame.width
+        indented = min(ind_l, ind_r) >= 0.04 * frame.width
+        if not (centred and indented):
+            break
+        kinds[i] = "title"
+
+
+def _columns(line: Line, segs: list[Line], frame: Frame) -> list[Line]:
+    """The line's segments, with a segment across the gutter cut at the gutter."""
+    out: list[Line] = []
+    for seg in segs:
+        words = seg.words
+        left = [w for w in words if w.box and box_center_x(w.box) < frame.gutter]
+        right = [w for w in words if not (w.box and box_center_x(w.box) < frame.gutter)]
+        if left and right and seg.box and seg.box.width > 0:
+            for part in (left, right):
+                out.append(replace(seg, words=tuple(part), box=enclosing(w.box for w in part)))
+        else:
+            out.append(seg)
+    return out
+
+
+def _small(seg: Line, lh: float, cfg: LayoutConfig) -> bool:
+    """A segment of three words or more printed much smaller than the page's text."""
+    heights = [w.box.height for w in seg.words if w.box and len(w.text) >= 2]
+    return len(seg.words) >= 3 and bool(heights) and median(heights) < cfg.small_font * lh
+
+
+def _split_header_left(groups: dict[str, list[Line]]) -> None:
+    """Under the issuer: the "Số:" line and the "V/v ..." subject lines after it."""
+    left = groups["header_left"]
+    for k, line in enumerate(left):
+        if _NUMBER_LINE.match(line.text):
+            groups["header_left"] = left[:k]
+            groups["number"] = [line]
+            rest = left[k + 1 :]
+            groups["subject"] = rest
+            return
+    for k, line in enumerate(left):
+        if _SUBJECT_LINE.match(line.text):
+            groups["header_left"] = left[:k]
+            groups["subject"] = left[k:]
+            return
+
+
+def _assemble(
+    page: Page,
+    groups: dict[str, list[Line]],
+    marks: list[tuple[str, Line]],
+    top_numbers: list[Line],
+) -> Page:
+    out: list[Line] = []
+    regions: list[Region] = []
+    order = [("page_number", top_numbers)] + [(k, groups[k]) for k in READING_ORDER]
+    for seq, (kind, lines) in enumerate(order):
+        if not lines:
+            continue
+        start = len(out)
+        if kind == "body":
+            out.extend(lines)
+        else:
+            out.extend(replace(ln, block=_REGION_BLOCK + seq, par=0) for ln in lines)
+        regions.append(
+            Region(
+                kind=kind,
+                box=enclosing(ln.box for ln in lines),
+                text="\n".join(ln.text for ln in lines),
+                page=page.index,
+                span=(start, len(out)),
+            )
+        )
+    regions.extend(_mark_regions(marks, page.index))
+    return replace(page, lines=tuple(out), regions=tuple(regions))
+
+
+def _mark_regions(marks: list[tuple[str, Line]], index: int) -> tuple[Region, ...]:
+    """One region per kind of mark and Tesseract block, words kept."""
+    grouped: dict[tuple[str, int], list[Line]] = {}
+    for kind, line in marks:
+        grouped.setdefault((kind, line.block), []).append(line)
+    return tuple(
+        Region(
+            kind=kind,
+            box=enclosing(ln.box for ln in lines),
+            text="\n".join(ln.text for ln in lines if ln.words),
+            page=index,
+            lines=tuple(lines),
+        )
+        for (kind, _), lines in grouped.items()
+    )

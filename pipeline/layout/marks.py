@@ -1,0 +1,203 @@
+"""Marks that are not part of the printed text: seals, receipt stamps, e-signature
+overlays, handwriting and margin notes. They are found on the first OCR pass (word
+boxes, confidences, text) and, when the page image is given, on its ink: a seal is a
+large round ring of ink, colour ink is red (seal) or blue (signature, handwriting).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import numpy as np
+
+from pipeline.document import Box, Line, Word, enclosing
+from pipeline.layout.geometry import Frame
+
+#: E-signature overlays of government PDFs ("Ký bởi: ...", "Thời gian ký: ...").
+_ESIGN = re.compile(
+    r"(K[ýy]\s*b[ởo]i\s*:|Th[ờo]i\s*gian\s*k[ýy]\s*:|Email\s*:\s*\S+@|"
+    r"@[\w.]+\.gov\.vn|\+07:00\b)",
+    re.IGNORECASE,
+)
+#: The receipt stamp a registry puts on incoming mail: a box with ĐẾN, Số, Ngày, Chuyển.
+_STAMP_WORD = re.compile(r"^[\W_]*ĐẾN[\W_]*$")
+_STAMP_LINE = re.compile(r"(Chuyển\s*:|Lưu\s*hồ\s*sơ\s*số|^Số\s*:?\s*$|^Ngày\s*:?\s*$)")
+
+#: Mark kinds, as Region.kind values.
+SEAL, STAMP, ESIGN, HANDWRITING, MARGIN, NOTE = (
+    "seal",
+    "stamp",
+    "esign",
+    "handwriting",
+    "margin",
+    "note",
+)
+
+
+def seal_boxes(pixels: np.ndarray | None, dpi: int | None, line_height: float) -> list[Box]:
+    """Boxes of round seals: big ink rings (20-50 mm across, nearly square, hollow).
+
+    Red ink anywhere counts too (a colour scan's seal), found the same way on the red mask.
+    """
+    if pixels is None:
+        return []
+    from pipeline.preprocess.light import otsu_ink  # the preprocess package owns OpenCV
+    from pipeline.preprocess.scale import components
+
+    px_per_mm = (dpi / 25.4) if dpi else line_height / 1.4  # ~13 pt text: 1.4 mm per x-height
+    lo, hi = 18 * px_per_mm, 55 * px_per_mm
+    masks = []
+    if pixels.ndim == 3:
+        r, g, b = (pixels[..., i].astype(np.int16) for i in range(3))
+        masks.append(((r - np.maximum(g, b)) > 60).astype(np.uint8))
+        gray = (pixels.mean(axis=2)).astype(np.uint8)
+    else:
+        gray = pixels
+    masks.append((otsu_ink(gray) > 0).astype(np.uint8))
+    found: list[Box] = []
+    for mask in masks:
+        stats, _ = components(mask)
+        for x, y, w, h, area in stats.tolist():
+            if not (lo <= w <= hi and lo <= h <= hi and 0.75 <= w / h <= 1.33):
+                continue
+            if area > 0.35 * w * h:  # solid: a picture or a block, not a ring
+                continue
+            box = Box(x, y, x + w, y + h)
+            if not any(_overlap(box, f) > 0.5 for f in found):
+                found.append(box)
+    return found
+
+
+def colour_share(pixels: np.ndarray, box: Box) -> tuple[float, float]:
+    """Shares of red and of blue among the inked pixels of a box (colour images only)."""
+    if pixels.ndim != 3:
+        return 0.0, 0.0
+    crop = pixels[box.top : box.bottom, box.left : box.right].astype(np.int16)
+    if crop.size == 0:
+        return 0.0, 0.0
+    r, g, b = crop[..., 0], crop[..., 1], crop[..., 2]
+    inked = (crop.min(axis=2) < 160) | ((crop.max(axis=2) - crop.min(axis=2)) > 60)
+    n = int(inked.sum())
+    if n == 0:
+        return 0.0, 0.0
+    red = ((r - np.maximum(g, b)) > 50) & inked
+    blue = ((b - r) > 35) & (b > 70) & inked
+    return float(red.sum()) / n, float(blue.sum()) / n
+
+
+def _overlap(a: Box, b: Box) -> float:
+    """Intersection over the smaller box's area."""
+    w = min(a.right, b.right) - max(a.left, b.left)
+    h = min(a.bottom, b.bottom) - max(a.top, b.top)
+    if w <= 0 or h <= 0:
+        return 0.0
+    return w * h / max(1, min(a.width * a.height, b.width * b.height))
+
+
+def _in_ring(box: Box, seal: Box, shrink: float = 0.92) -> bool:
+    cx, cy = (box.left + box.right) / 2, (box.top + box.bottom) / 2
+    sx, sy = (seal.left + seal.right) / 2, (seal.top + seal.bottom) / 2
+    rad = shrink * min(seal.width, seal.height) / 2
+    return (cx - sx) ** 2 + (cy - sy) ** 2 <= rad * rad
+
+
+def word_mark(
+    word: Word, line: Line, seals: list[Box], pixels: np.ndarray | None, frame: Frame
+) -> str | None:
+    """The mark kind of one word, or None for printed text."""
+    box = word.box
+    if box is None:
+        return None
+    conf = word.conf if word.conf is not None else 1.0
+    if pixels is not None and pixels.ndim == 3:
+        red, blue = colour_share(pixels, box)
+        if red > 0.5:
+            return SEAL
+        if blue > 0.5:
+            return HANDWRITING
+    for seal in seals:
+        if _in_ring(box, seal):
+            inside = sum(1 for w in line.words if w.box is not None and _in_ring(w.box, seal))
+            # printed text under a seal: a confident word on a line that runs out of the ring
+            if conf >= 0.75 and inside <= len(line.words) / 2 and len(word.text) >= 2:
+                return None
+            return SEAL
+    if box.height > 2.6 * frame.line_height and box.width < 1.5 * box.height:
+        return HANDWRITING  # a tall glyph: signature stroke, handwritten figure
+    return None
+
+
+def line_mark(line: Line, frame: Frame, seals: list[Box]) -> str | None:
+    """The mark kind of a whole line (e-signature text, stamp, margin note), or None."""
+    text = line.text
+    if _ESIGN.search(text):
+        return ESIGN
+    box = line.box
+    if box is None:
+        return None
+    if any(w.box is not None and _in_ring(w.box, s) for w in line.words for s in seals):
+        return None  # the seal decides, word by word
+    lh = frame.line_height
+    confs = [w.conf for w in line.words if w.conf is not None]
+    mean = sum(confs) / len(confs) if confs else 1.0
+    outside = box.right < frame.left - 0.5 * lh or box.left > frame.right + 0.5 * lh
+    if outside and mean < 0.8:  # printed lines out there (a signature name) read surely
+        return MARGIN
+    if confs and max(confs) < 0.6 and mean < 0.45:
+        return HANDWRITING  # nothing on it reads as print: scribble, signature, specks
+    return None
+
+
+def stamp_blocks(lines: list[Line]) -> set[int]:
+    """Tesseract blocks that hold a receipt stamp ("ĐẾN" on its own among Số/Ngày/Chuyển)."""
+    out: set[int] = set()
+    for ln in lines:
+        if any(_STAMP_WORD.match(w.text) for w in ln.words) and len(ln.words) <= 3:
+            out.add(ln.block)
+    return out
+
+
+def is_stamp_line(line: Line, blocks: set[int]) -> bool:
+    """A line of a stamp block, or a stamp field line."""
+    return line.block in blocks and (len(line.words) <= 6 or bool(_STAMP_LINE.search(line.text)))
+
+
+def separate(
+    lines: list[Line],
+    frame: Frame,
+    page_width: int,
+    pixels: np.ndarray | None,
+    dpi: int | None,
+) -> tuple[list[Line], list[tuple[str, Line]]]:
+    """Split the page's lines into printed text and marks (kind, line of mark words)."""
+    seals = seal_boxes(pixels, dpi, frame.line_height)
+    stamps = stamp_blocks(lines)
+    kept: list[Line] = []
+    marks: list[tuple[str, Line]] = []
+    for line in lines:
+        kind = "stamp" if stamps and is_stamp_line(line, stamps) else None
+        kind = kind or line_mark(line, frame, seals)
+        if kind is not None:
+            marks.append((kind, line))
+            continue
+        keep: list[Word] = []
+        aside: dict[str, list[Word]] = {}
+        for word in line.words:
+            wk = word_mark(word, line, seals, pixels, frame)
+            if wk is None:
+                keep.append(word)
+            else:
+                aside.setdefault(wk, []).append(word)
+        for wk, words in aside.items():
+            marks.append(
+                (wk, replace(line, words=tuple(words), box=enclosing(w.box for w in words)))
+            )
+        if len(keep) == len(line.words):
+            kept.append(line)
+        elif keep:
+            kept.append(replace(line, words=tuple(keep), box=enclosing(w.box for w in keep)))
+    for seal in seals:  # a seal nothing was read from is still a region
+        if not any(k == SEAL and ln.box and _overlap(ln.box, seal) > 0 for k, ln in marks):
+            marks.append((SEAL, Line((), seal)))
+    return kept, marks
