@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 #: Ink points used for the profiles (a random subset beyond that: the peaks stay).
-MAX_POINTS = 120_000
+MAX_POINTS = 60_000
 
 
 def ink_points(ink: np.ndarray, seed: int = 0) -> np.ndarray:
