@@ -5,10 +5,13 @@ sections in reading order), born-digital PDFs (text layer in reading order,
 tests/data/real/digital/) rasterised at 200 and 300 dpi, and synthesized pages (reading
 order of header, title, recipients and signature lines). Raw OCR, no correction.
 
-"before" is plain ``tesseract -l vie --psm 3`` on the page as stored; "after" is
-preprocessing (pipeline.preprocess) + the same Tesseract pass + pipeline.layout.
+"before" is plain ``tesseract -l vie --psm 3`` on the page as stored; "after" is the
+pipeline's own ``recognize_page`` (preprocessing, the same Tesseract pass, layout), its OCR
+pass read through bench/cache/layout. The gap column is after minus body-only after.
 Body-only CER aligns the body ground truth with the best-matching stretch of the output,
-so it measures what OCR makes of the body whatever surrounds it.
+so it measures what OCR makes of the body whatever surrounds it: "body" is plain Tesseract's,
+"body/P" the preprocessed page's before layout, "body/L" after layout (LAYOUT LOST BODY
+flags body/L > body/P, BODY WORSE body/L > body).
 
     python bench/layout_bench.py [--real] [--digital] [--synth] [--profiles clean fax]
 """
@@ -27,9 +30,9 @@ import numpy as np
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from layout_cache import first_pass, page_images  # noqa: E402
+from layout_cache import first_pass, page_images, recognize  # noqa: E402
 
-from pipeline.layout import MARK_KINDS, analyze_layout  # noqa: E402
+from pipeline.layout import MARK_KINDS  # noqa: E402
 from pipeline.metrics import cer, char_string, tokens  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -74,39 +77,56 @@ def body_cer(hyp: str, ref: str) -> float:
 
 
 def real(args: argparse.Namespace) -> None:
-    manifest = json.loads((GT_DIR / "pages.json").read_text(encoding="utf-8"))
+    """Scanned pages, as stored."""
     print("real pages: whole-page CER % before (plain psm 3) / after (vnocr layout), body-only")
+    _table(GT_DIR, [None], args)
+
+
+def digital(args: argparse.Namespace) -> None:
+    """Born-digital PDFs rasterised at 200 and 300 dpi."""
+    print("born-digital pages (text layer in reading order), rasterised at 200 and 300 dpi")
+    _table(GT_DIR / "digital", [200, 300], args)
+
+
+def _table(gt_dir: Path, dpis: list[int | None], args: argparse.Namespace) -> None:
+    manifest = json.loads((gt_dir / "pages.json").read_text(encoding="utf-8"))
     print(
-        f"{'page':32} {'split':8} {'before':>7} {'after':>7} {'body':>6} {'body/L':>6} "
-        f"{'gap':>5} {'ocr s':>6} {'lay s':>6}"
+        f"{'page':38} {'dpi':>4} {'split':8} {'before':>7} {'after':>7} {'body':>6} "
+        f"{'body/P':>6} {'body/L':>6} {'gap':>5} {'ocr s':>6} {'lay s':>6}"
     )
+    sums: dict[str, list[float]] = {}
     for name, item in manifest.items():
         if name.startswith("_"):
             continue
-        src = REAL / item["file"]
+        src = REAL / (item["file"] if gt_dir == GT_DIR else f"digital/{item['file']}")
         if not src.exists():
             print(f"{name}: {src.name} missing")
             continue
-        gt = read_gt(GT_DIR / f"{name}.gt.txt")
+        gt = read_gt(gt_dir / f"{name}.gt.txt")
         ref, body = text_of(gt), text_of(gt, {"body"})
-        raw = page_images(src)[item["page"]]
-        plain, _ = first_pass(raw)
-        pre = page_images(src, preprocess=True)[item["page"]]
-        first, secs = first_pass(pre)
-        t0 = time.perf_counter()
-        laid = analyze_layout(first, pre.pixels)
-        lsecs = time.perf_counter() - t0
-        before, after = cer(plain.text, ref), cer(laid.text, ref)
-        b_plain, b_lay = body_cer(plain.text, body), body_cer(laid.text, body)
-        print(
-            f"{name:32} {item['split']:8} {100 * before:7.2f} {100 * after:7.2f} "
-            f"{100 * b_plain:6.2f} {100 * b_lay:6.2f} {100 * (after - b_plain):5.2f} "
-            f"{secs:6.2f} {lsecs:6.3f}"
-        )
-        if args.show:
-            print(laid.text)
-            for r in laid.regions:
-                print(f"  [{r.kind}] {r.box} {r.text[:70]!r}")
+        for dpi in dpis:
+            raw = page_images(src, dpi)[item["page"]]
+            plain, _ = first_pass(raw)
+            t0 = time.perf_counter()
+            laid, secs, unlaid = recognize(raw)
+            lsecs = time.perf_counter() - t0
+            before, after = cer(plain.text, ref), cer(laid.text, ref)
+            b_plain, b_lay = body_cer(plain.text, body), body_cer(laid.text, body)
+            b_pre = body_cer(unlaid.text, body)
+            sums.setdefault(f"{item['split']} {dpi or ''}", []).append(after)
+            print(
+                f"{name:38} {dpi or '':>4} {item['split']:8} {100 * before:7.2f} "
+                f"{100 * after:7.2f} {100 * b_plain:6.2f} {100 * b_pre:6.2f} {100 * b_lay:6.2f} "
+                f"{100 * (after - b_lay):5.2f} {secs:6.2f} {lsecs:6.2f}"
+                f"{'  LAYOUT LOST BODY' if b_lay > b_pre + 1e-9 else ''}"
+                f"{'  BODY WORSE' if b_lay > b_plain + 1e-9 else ''}"
+            )
+            if args.show:
+                print(laid.text)
+                for r in laid.regions:
+                    print(f"  [{r.kind}] {r.box} {r.text[:70]!r}")
+    for key, vals in sums.items():
+        print(f"  mean after, {key}: {100 * sum(vals) / len(vals):.2f} % over {len(vals)} pages")
 
 
 def order_errors(hyp: str, truth: list[tuple[str, str]]) -> tuple[int, int]:
@@ -144,7 +164,7 @@ def synth(args: argparse.Namespace) -> None:
     )
     print(
         f"{'document':22} {'profile':8} {'p':>2} {'order bad':>9} {'before':>7} {'after':>7} "
-        f"{'body':>6} {'body/L':>6}"
+        f"{'body':>6} {'body/P':>6} {'body/L':>6}"
     )
     for src in sorted((REPO / "samples").glob("*.txt")):
         if src.name.endswith(".gt.txt"):
@@ -153,16 +173,19 @@ def synth(args: argparse.Namespace) -> None:
             for page in synthesize(src.read_text(encoding="utf-8"), profile, seed=7):
                 img = PageImage(src.name, page.index, page.dpi, page.pixels)
                 first, _ = first_pass(img)
-                laid = analyze_layout(first, img.pixels)
+                laid, _, unlaid = recognize(img)
                 bad, checked = order_errors(laid.text, list(page.lines))
                 body = "\n".join(t for k, t in page.lines if k == "body")
                 bp = body_cer(first.text, body) if body else 0.0
                 bl = body_cer(laid.text, body) if body else 0.0
+                bpre = body_cer(unlaid.text, body) if body else 0.0
                 whole_b, whole_a = cer(first.text, page.text), cer(laid.text, page.text)
                 print(
                     f"{src.stem:22} {profile:8} {page.index:2} {bad:4}/{checked:<4} "
                     f"{100 * whole_b:7.2f} {100 * whole_a:7.2f} "
-                    f"{100 * bp:6.2f} {100 * bl:6.2f}{'  BODY WORSE' if bl > bp + 1e-9 else ''}"
+                    f"{100 * bp:6.2f} {100 * bpre:6.2f} {100 * bl:6.2f}"
+                    f"{'  LAYOUT LOST BODY' if bl > bpre + 1e-9 else ''}"
+                    f"{'  BODY WORSE' if bl > bp + 1e-9 else ''}"
                 )
 
 
@@ -181,6 +204,11 @@ def main(argv: list[str] | None = None) -> int:
             real(args)
         else:
             print(f"{REAL} not found: real pages skipped")
+    if args.digital:
+        if REAL.exists():
+            digital(args)
+        else:
+            print(f"{REAL} not found: born-digital pages skipped")
     if args.synth:
         synth(args)
     return 0

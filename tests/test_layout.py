@@ -14,12 +14,14 @@ REAL = REPO.parent / "shared" / "real"
 GT = REPO / "tests" / "data" / "real"
 
 
-def _line(*spans: tuple[str, int], top: int, conf: float = 0.95, block: int = 1) -> Line:
-    """Words placed at x positions; each word 20 px per character, 40 px tall."""
+def _line(*spans: tuple, top: int, conf: float = 0.95, block: int = 1) -> Line:
+    """Words placed at x positions; each word 20 px per character, 40 px tall (or the
+    span's third item: small print is 20 px per character still, only lower)."""
     words = []
-    for text, x in spans:
+    for text, x, *size in spans:
+        h = size[0] if size else 40
         for tok in text.split():
-            words.append(Word(tok, Box(x, top, x + 20 * len(tok), top + 40), conf))
+            words.append(Word(tok, Box(x, top, x + 20 * len(tok), top + h), conf))
             x += 20 * len(tok) + 15
     box = words[0].box
     for w in words[1:]:
@@ -122,6 +124,17 @@ def test_e_signature_overlay_is_kept_aside() -> None:
     assert len(esign) == 1 and "Ký bởi" in esign[0].text and len(esign[0].lines) == 2
 
 
+def test_scanner_app_footer_is_kept_aside() -> None:
+    lines = (
+        _line((BODY, 250), top=300),
+        _line((BODY, 250), top=360),
+        _line(("Được quét bằng CamScanner", 1770), top=3400),
+    )
+    page = analyze_layout(Page(0, lines, width=2480, height=3508))
+    assert _texts(page) == [BODY, BODY]
+    assert [r.text for r in page.regions if r.kind == "margin"] == ["Được quét bằng CamScanner"]
+
+
 def test_seal_ring_in_the_image_takes_its_words_out() -> None:
     h, w = 1000, 1200
     pixels = np.full((h, w), 255, dtype=np.uint8)
@@ -139,6 +152,120 @@ def test_seal_ring_in_the_image_takes_its_words_out() -> None:
     assert "xqz" not in page.text
     seals = [r for r in page.regions if r.kind == "seal"]
     assert seals and seals[0].text == "xqz"
+
+
+def test_cong_bao_running_header_is_read_first_and_the_header_keeps_its_columns() -> None:
+    lines = (
+        _line(("CÔNG BÁO/Số 685 + 686/Ngày 17-7-2014", 760), ("43", 2150), top=100),
+        _line(("QUỐC HỘI", 380), ("CỘNG HÒA XÃ HỘI", 1400), top=230),
+        _line(("Luật số: 54/2014/QH13", 250), ("Độc lập - Tự do", 1450), top=290),
+        _line(("LUẬT", 880), top=400),
+        _line((BODY, 250), top=480),
+        _line((BODY, 250), top=540),
+    )
+    page = analyze_layout(Page(0, lines, width=2480, height=3508))
+    assert _kinds(page) == [
+        "running_header",
+        "header_left",
+        "number",
+        "header_right",
+        "title",
+        "body",
+    ]
+    assert _texts(page)[:3] == [
+        "CÔNG BÁO/Số 685 + 686/Ngày 17-7-2014 43",
+        "QUỐC HỘI",
+        "Luật số: 54/2014/QH13",
+    ]
+
+
+def test_footnote_is_read_after_the_signature_not_as_a_recipient() -> None:
+    lines = (
+        _line((BODY, 250), top=100),
+        _line(("hội xem xét, cho ý kiến.", 250), top=160),
+        _line(("Nơi nhận:", 250), ("CHỦ NHIỆM", 1600), top=240),
+        _line(("- Như trên;", 250), top=300),
+        _line(("Nguyễn Đắc Vinh", 1550), top=560),
+        _line(("44 Đây cũng là ý kiến của Ủy ban Kinh tế", 250), top=3200),
+    )
+    page = analyze_layout(Page(0, lines, width=2480, height=3508))
+    assert _kinds(page) == ["body", "recipients", "signature", "footnote"]
+    assert _texts(page)[-2:] == ["Nguyễn Đắc Vinh", "44 Đây cũng là ý kiến của Ủy ban Kinh tế"]
+
+
+def test_number_line_with_a_blank_stays_whole_and_the_draft_label_goes_before_the_title() -> None:
+    lines = (
+        _line(("BỘ TÀI CHÍNH", 320), ("CỘNG HÒA XÃ HỘI", 1400), top=100),
+        _line(("Độc lập - Tự do", 1450), top=160),
+        _line(("Số:", 280), ("/2025/TT-BTC", 420), ("Hà Nội, ngày tháng", 1400), top=260),
+        _line(("DỰ THẢO 1", 330), top=380),
+        _line(("THÔNG TƯ", 840), top=480),
+        _line((BODY, 250), top=560),
+        _line((BODY, 250), top=620),
+    )
+    page = analyze_layout(Page(0, lines, width=2480, height=3508))
+    regions = {r.kind: r.text for r in page.regions}
+    assert regions["number"] == "Số: /2025/TT-BTC"
+    assert regions["header_right"] == "CỘNG HÒA XÃ HỘI\nĐộc lập - Tự do\nHà Nội, ngày tháng"
+    assert _kinds(page) == ["header_left", "number", "header_right", "draft", "title", "body"]
+    assert regions["draft"] == "DỰ THẢO 1" and regions["title"] == "THÔNG TƯ"
+
+
+def test_routing_note_beside_the_subject_is_kept_aside() -> None:
+    note = 25  # the note is printed smaller than the text
+    lines = (
+        _line(("SỞ GIÁO DỤC VÀ ĐÀO TẠO", 300), ("CỘNG HÒA XÃ HỘI", 1400), top=100),
+        _line(("Số: 12/SGDĐT", 420), ("Độc lập - Tự do", 1450), top=160),
+        _line(("V/v bảo đảm an toàn", 360), ("1. Cô Hương gửi văn bản", 1116, note), top=230),
+        _line(("trong dịp nghỉ hè", 380), ("2. Phòng CTSV phối hợp", 1116, note), top=285),
+        _line(("năm 2019", 470), ("3. Công đoàn phối hợp", 1116, note), top=340),
+        _line(("4. Đoàn TN phối hợp với", 1116, note), top=390),
+        _line(("Kính gửi:", 300), top=470),
+        _line((BODY, 250), top=540),
+        _line((BODY, 250), top=600),
+        _line((BODY, 250), top=660),
+    )
+    page = analyze_layout(Page(0, lines, width=2480, height=3508))
+    regions = {r.kind: r.text for r in page.regions}
+    assert regions["subject"] == "V/v bảo đảm an toàn\ntrong dịp nghỉ hè\nnăm 2019"
+    assert "Cô Hương" not in page.text and "Đoàn TN" not in page.text
+    notes = "\n".join(r.text for r in page.regions if r.kind == "note")
+    assert "1. Cô Hương gửi văn bản" in notes and "4. Đoàn TN phối hợp với" in notes
+    assert regions["body"].startswith("Kính gửi:")
+
+
+def test_a_lone_split_line_at_the_top_is_body_not_a_header() -> None:
+    lines = (
+        _line(("6. Đối với các trường Đại học", 340), ("NCL chủ động liên hệ với", 1305), top=100),
+        _line((BODY, 250), top=160),
+        _line((BODY, 250), top=220),
+    )
+    page = analyze_layout(Page(0, lines, width=2480, height=3508))
+    assert _kinds(page) == ["body"]
+    assert _texts(page)[0] == "6. Đối với các trường Đại học NCL chủ động liên hệ với"
+
+
+def test_misread_number_at_the_start_of_a_line_is_kept_and_stray_marks_are_not() -> None:
+    body = _line((BODY, 300), top=300)
+    first = Line((Word("\"'", Box(250, 300, 285, 340), 0.38), *body.words), body.box, 1, 1)
+    stray = _line(("UBND XÃ", 200), ("CỘNG HÒA", 1400), top=100)
+    rule = Word("_", Box(600, 100, 1300, 140), 0.05)  # a rule between the two columns
+    stray = Line((stray.words[0], stray.words[1], rule, *stray.words[2:]), stray.box, 1, 1)
+    dashed = _line(("Khu dân cư xanh", 250), ("sạch", 620), top=420)
+    tall_dash = Word("-", Box(580, 410, 600, 475), 0.92)  # a fax blurs its box to 65 px
+    dashed = Line((*dashed.words[:4], tall_dash, dashed.words[4]), dashed.box, 1, 1)
+    lines = (
+        stray,
+        _line(("Số: 3/UBND", 200), ("Độc lập - Tự do", 1400), top=160),
+        first,
+        _line((BODY, 250), top=360),
+        dashed,
+    )
+    page = analyze_layout(Page(0, lines, width=2480, height=3508))
+    assert "_" not in page.text.split()
+    assert "Khu dân cư xanh - sạch" in _texts(page)
+    assert any(t.startswith("\"' Ủy ban") for t in _texts(page))
+    assert _kinds(page)[:2] == ["header_left", "number"]
 
 
 def test_lines_without_boxes_are_kept() -> None:
@@ -201,3 +328,30 @@ def test_real_bitonal_page_whole_cer_close_to_body() -> None:
     truth = "\n".join(gt[: gt.index("CỘNG HÒA X.H.C.N VIỆT NAM")] + gt[-1:])  # seal lines out
     assert cer(page.text, truth) < 0.04
     assert [r.kind for r in page.regions][:3] == ["body", "recipients", "signature"]
+
+
+@pytest.mark.tesseract
+@pytest.mark.slow
+@pytest.mark.skipif(not REAL.exists(), reason="../shared/real is not here")
+def test_born_digital_page_with_running_header_reads_in_order() -> None:
+    import pypdfium2 as pdfium
+
+    from pipeline.io import PageImage
+    from pipeline.metrics import cer
+    from pipeline.process import PipelineConfig, recognize_page
+
+    pdf = pdfium.PdfDocument(str(REAL / "digital" / "qh-luat-54-2014-haiquan-congbao_p1-3.pdf"))
+    pil = pdf[0].render(scale=200 / 72.0, grayscale=True).to_pil()
+    pdf.close()
+    image = PageImage("luat.pdf", 0, 200, np.asarray(pil.convert("L")).copy())
+    page, _ = recognize_page(image, PipelineConfig())
+    kinds = [r.kind for r in page.regions]
+    assert kinds[:5] == ["running_header", "header_left", "number", "header_right", "title"]
+    gt_path = GT / "digital" / "qh-luat-54-2014-haiquan-congbao_p1.gt.txt"
+    truth, keep = [], True
+    for ln in gt_path.read_text(encoding="utf-8").splitlines():
+        if ln.startswith("@"):
+            keep = ln[1:] not in MARK_KINDS
+        elif keep:
+            truth.append(ln)
+    assert cer(page.text, "\n".join(truth)) < 0.03

@@ -26,7 +26,7 @@ from statistics import median
 
 import numpy as np
 
-from pipeline.document import Line, Page, Region, Word, enclosing
+from pipeline.document import Line, Page, Region, enclosing
 from pipeline.layout import marks as _marks
 from pipeline.layout.geometry import (
     Frame,
@@ -54,10 +54,12 @@ READING_ORDER = (
     "number",
     "subject",
     "header_right",
+    "draft",
     "title",
     "body",
     "recipients",
     "signature",
+    "footnote",
     "page_number",
 )
 #: Regions kept aside: not part of the printed text.
@@ -67,8 +69,14 @@ REGION_KINDS = READING_ORDER + MARK_KINDS
 _NOI_NHAN = re.compile(r"^N[ơo]i\s*nh[ậa]n\b", re.IGNORECASE)
 _KINH_GUI = re.compile(r"^K[íi]nh\s*g[ửu]i", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:Trang\s*)?\d{1,3}[-–—\s]*$", re.IGNORECASE)
-_NUMBER_LINE = re.compile(r"^S[ốo]\s*[:;.]")
+_NUMBER_LINE = re.compile(r"^(Luật\s+s|S)[ốo]\s*[:;.]")
 _SUBJECT_LINE = re.compile(r"^(V/v|V/V|Về\s+việc)\b")
+_DRAFT = re.compile(r"^D[ỰU]\s*TH[ẢA]O(\s*\d{1,2})?$", re.IGNORECASE)
+_DASHES = frozenset({"-", "–", "—"})
+_CONG_BAO = re.compile(r"^C[ÔO]NG\s*B[ÁA]O\b", re.IGNORECASE)
+_EDGE_NUMBER = re.compile(r"(^\d{1,4}\s+\S)|(\S\s+\d{1,4}$)")
+#: A footnote's first token: its number (OCR may read "44" as "#4" or "“!") or a mark.
+_FOOTNOTE_MARK = re.compile(r"^\S{0,2}\d{0,3}$")
 #: Region lines get block ids from here on, so Page.text puts a blank line between regions.
 _REGION_BLOCK = 100_000
 
@@ -110,11 +118,14 @@ def analyze_layout(
     marks: list[tuple[str, Line]] = []
     if cfg.marks:
         lines, marks = _marks.separate(lines, frame, page.width, pixels, page.dpi)
+        lines, routing = _marks.note_block(lines, frame, page.height)
+        marks += routing
     if not lines:
         return replace(page, lines=(), regions=_mark_regions(marks, page.index))
 
     lines = [ln for ln in (_drop_noise(ln, lh) for ln in lines) if ln.words]
     min_gap = min(cfg.column_gap * page.width, cfg.column_gap_lines * lh)
+    lines, drafts = _take_drafts(lines, min_gap, page.height)
     pieces = [split_line(ln, min_gap) for ln in lines]
     # Runs of lines that are not full-width text share one gutter, measured on them alone.
     full = [
@@ -137,6 +148,8 @@ def analyze_layout(
 
     kinds: list[str | None] = [None] * len(lines)
     _page_numbers(lines, kinds, page.height, frame)
+    _running_header(lines, kinds, page.height, lh)
+    _footnotes(lines, kinds, page.height, lh)
     sides = [
         _side(ln, p, line_frame[k]) for k, (ln, p) in enumerate(zip(lines, pieces, strict=True))
     ]
@@ -171,21 +184,54 @@ def analyze_layout(
     for key in ("header_left", "header_right", "recipients", "signature"):
         groups[key].sort(key=lambda ln: ln.box.top if ln.box else 0)
     _split_header_left(groups)
+    groups["draft"] = drafts
     marks += [("note", ln) for ln in notes]
     return _assemble(page, groups, marks, top_numbers)
 
 
+def _take_drafts(lines: list[Line], min_gap: float, height: int) -> tuple[list[Line], list[Line]]:
+    """The "DỰ THẢO" label of a draft (under the header or beside the title) taken out of
+    its line: it is read after the header, before the title, and would otherwise pull a
+    title line into the header's columns."""
+    kept: list[Line] = []
+    drafts: list[Line] = []
+    for line in lines:
+        if line.box is None or line.box.top > 0.4 * height or "TH" not in line.text.upper():
+            kept.append(line)
+            continue
+        segs = split_line(line, min_gap)
+        found = [s for s in segs if _DRAFT.match(s.text.strip())]
+        if not found:
+            kept.append(line)
+            continue
+        drafts.extend(found)
+        rest = tuple(w for s in segs if s not in found for w in s.words)
+        if rest:
+            kept.append(replace(line, words=rest, box=enclosing(w.box for w in rest)))
+    return kept, drafts
+
+
 def _drop_noise(line: Line, lh: float) -> Line:
     """Without specks and rules read as punctuation ("_", ":" at conf 0.05, a tall "|")
-    that would bridge the gap between two columns."""
+    that would bridge the gap between two columns. Kept as the text's: a line's first mark
+    set close to the next word (a misread number or bullet, "1." read as ``"'``) and a
+    confident dash however tall its box ("xanh - sạch" on a fax)."""
+    words = line.words
 
-    def noise(w: Word) -> bool:
+    def noise(k: int) -> bool:
+        w = words[k]
         if any(ch.isalnum() for ch in w.text):
             return False
-        return (w.conf or 1.0) < 0.5 or (w.box is not None and w.box.height > 1.3 * lh)
+        faint = (w.conf or 1.0) < 0.5
+        tall = w.box is not None and w.box.height > 1.3 * lh and w.text not in _DASHES
+        if not (faint or tall):
+            return False
+        if k == 0 and len(words) > 1 and w.box is not None and words[1].box is not None:
+            return words[1].box.left - w.box.right >= 0.5 * lh
+        return True
 
-    keep = tuple(w for w in line.words if not noise(w))
-    if len(keep) == len(line.words):
+    keep = tuple(w for k, w in enumerate(words) if not noise(k))
+    if len(keep) == len(words):
         return line
     return replace(line, words=keep, box=enclosing(w.box for w in keep))
 
@@ -248,6 +294,42 @@ def _page_numbers(lines: list[Line], kinds: list[str | None], height: int, frame
             kinds[i] = "page_number"
 
 
+def _running_header(lines: list[Line], kinds: list[str | None], height: int, lh: float) -> None:
+    """The Công báo line ("CÔNG BÁO/Số 685 + 686/Ngày 17-7-2014   43") or another top line
+    with the page number at one end, set apart from the text under it: read first, alone,
+    or it would be taken for a line across the header's two columns."""
+    top = [i for i, k in enumerate(kinds) if k is None]
+    if len(top) < 2:
+        return
+    first, nxt = lines[top[0]], lines[top[1]]
+    if first.box is None or nxt.box is None or first.box.bottom > 0.1 * height:
+        return
+    text = first.text.strip()
+    if not (_CONG_BAO.match(text) or _EDGE_NUMBER.search(text)):
+        return
+    if nxt.box.top - first.box.bottom >= 0.8 * lh:
+        kinds[top[0]] = "running_header"
+
+
+def _footnotes(lines: list[Line], kinds: list[str | None], height: int, lh: float) -> None:
+    """The footnotes at the foot of a page: the trailing lines in the bottom 30 %, under a
+    white gap of 2.5 line heights or more, the first starting with the footnote's number.
+    They are read after the signature, as printed, not taken into the closing block."""
+    idx = [i for i, k in enumerate(kinds) if k is None and lines[i].box is not None]
+    for a, b in zip(idx[::-1][1:], idx[::-1], strict=False):
+        above, below = lines[a].box, lines[b].box
+        assert above is not None and below is not None
+        if below.top < 0.7 * height:
+            return
+        if below.top - above.bottom < 2.5 * lh:
+            continue
+        words = lines[b].text.split()
+        if words and _FOOTNOTE_MARK.match(words[0]) and any(c.isdigit() for c in words[0]):
+            for i in idx[idx.index(b) :]:
+                kinds[i] = "footnote"
+        return
+
+
 def _header_run(
     lines: list[Line],
     sides: list[str],
@@ -258,14 +340,30 @@ def _header_run(
     """Indices of the header: the leading one-sided/two-column lines up to the last line
     with right-column text, then the left column's continuation (number, subject)."""
     run: list[int] = []
+    right_centres: list[float] = []
     for i, line in enumerate(lines):
         if kinds[i] is not None:
             continue
-        if sides[i] == "across" or (line.box and line.box.top > 0.45 * height):
+        box = line.box
+        if sides[i] == "across" or (box and box.top > 0.45 * height):
             break
+        fr = frames[i]
+        if sides[i] == "right" and box is not None and right_centres:
+            # A line centred on the page, not under the right column: the title.
+            c = box_center_x(box)
+            if abs(c - (fr.left + fr.right) / 2) < abs(c - median(right_centres)):
+                break
+        if sides[i] in ("both", "right"):
+            right_centres += [
+                box_center_x(w.box)
+                for w in line.words
+                if w.box and box_center_x(w.box) >= fr.gutter
+            ]
         run.append(i)
     last_right = max((k for k, i in enumerate(run) if sides[i] in ("both", "right")), default=-1)
-    if last_right < 0:
+    if last_right < 1:
+        # No header is one line (there is always the motto under the national name): a
+        # lone split line is a justified body line with a wide word gap.
         return []
     out = run[: last_right + 1]
     frame = frames[out[0]]
@@ -284,7 +382,7 @@ def _header_run(
     col_right = frame.gutter
     col_left = min(b.left for b in left_cols)
     col_mid = (col_left + max(b.right for b in left_cols)) / 2
-    prev_bottom = max(lines[i].box.bottom for i in out if lines[i].box is not None)
+    prev_bottom = max(b.bottom for i in out if (b := lines[i].box) is not None)
     for i in run[last_right + 1 :]:
         box = lines[i].box
         if box is None or sides[i] != "left" or box.right > col_right:
@@ -342,18 +440,16 @@ def _title(
 
 
 def _columns(line: Line, segs: list[Line], frame: Frame) -> list[Line]:
-    """The line's segments, with a segment across the gutter cut at the gutter."""
-    out: list[Line] = []
-    for seg in segs:
-        words = seg.words
-        left = [w for w in words if w.box and box_center_x(w.box) < frame.gutter]
-        right = [w for w in words if not (w.box and box_center_x(w.box) < frame.gutter)]
-        if left and right and seg.box and seg.box.width > 0:
-            for part in (left, right):
-                out.append(replace(seg, words=tuple(part), box=enclosing(w.box for w in part)))
-        else:
-            out.append(seg)
-    return out
+    """The line's text on each side of the gutter: one segment per side, words in order
+    ("Số:      /2025/TT-BTC" is one line of the left column, not two)."""
+    del segs  # the gutter alone decides; kept for the call's symmetry with split_line
+    left = [w for w in line.words if w.box and box_center_x(w.box) < frame.gutter]
+    right = [w for w in line.words if not (w.box and box_center_x(w.box) < frame.gutter)]
+    return [
+        replace(line, words=tuple(part), box=enclosing(w.box for w in part))
+        for part in (left, right)
+        if part
+    ]
 
 
 def _small(seg: Line, lh: float, cfg: LayoutConfig) -> bool:

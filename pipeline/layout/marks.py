@@ -20,6 +20,8 @@ _ESIGN = re.compile(
     r"@[\w.]+\.gov\.vn|\+07:00\b)",
     re.IGNORECASE,
 )
+#: The footer a phone-scanning app prints on every page it makes.
+_SCANNER_APP = re.compile(r"(qu[ée]t\s*b[ằa]ng|scanned\s*with)\s*CamScanner", re.IGNORECASE)
 #: The receipt stamp a registry puts on incoming mail: a box with ĐẾN, Số, Ngày, Chuyển.
 _STAMP_WORD = re.compile(r"^[\W_]*ĐẾN[\W_]*$")
 _STAMP_LINE = re.compile(r"(Chuyển\s*:|Lưu\s*hồ\s*sơ\s*số|^Số\s*:?\s*$|^Ngày\s*:?\s*$)")
@@ -133,6 +135,8 @@ def line_mark(line: Line, frame: Frame, seals: list[Box]) -> str | None:
     text = line.text
     if _ESIGN.search(text):
         return ESIGN
+    if _SCANNER_APP.search(text):
+        return MARGIN
     box = line.box
     if box is None:
         return None
@@ -144,9 +148,21 @@ def line_mark(line: Line, frame: Frame, seals: list[Box]) -> str | None:
     outside = box.right < frame.left - 0.5 * lh or box.left > frame.right + 0.5 * lh
     if outside and mean < 0.8:  # printed lines out there (a signature name) read surely
         return MARGIN
-    if confs and max(confs) < 0.6 and mean < 0.45:
+    if confs and max(confs) < 0.6 and mean < 0.45 and not _flush_print(line, frame):
         return HANDWRITING  # nothing on it reads as print: scribble, signature, specks
     return None
+
+
+def _flush_print(line: Line, frame: Frame) -> bool:
+    """A line that starts at the text's left margin in the text's letter size: the end of a
+    paragraph Tesseract read badly ("1§99/SGDĐT-CTrTT."), not handwriting."""
+    box = line.box
+    lh = frame.line_height
+    heights = sorted(w.box.height for w in line.words if w.box is not None)
+    if box is None or not heights:
+        return False
+    mid = heights[len(heights) // 2]
+    return abs(box.left - frame.left) <= 0.5 * lh and 0.6 * lh <= mid <= 1.5 * lh
 
 
 def stamp_blocks(lines: list[Line]) -> set[int]:
@@ -201,3 +217,69 @@ def separate(
         if not any(k == SEAL and ln.box and _overlap(ln.box, seal) > 0 for k, ln in marks):
             marks.append((SEAL, Line((), seal)))
     return kept, marks
+
+
+def note_block(
+    lines: list[Line], frame: Frame, height: int
+) -> tuple[list[Line], list[tuple[str, Line]]]:
+    """A printed routing note in the header zone: lines of small print that start at one x
+    right of the left column ("1. Cô Hương gửi văn bản ...", "2. Phòng CTSV ..."), often
+    read by Tesseract as one line with the subject beside them. Its words are taken out as
+    NOTE marks so that the subject lines under the left column stay whole.
+
+    Found only where four or more consecutive lines in the top 35 % of the page have a word
+    starting at the same x (within a third of a line height) in the middle half of the text
+    frame, and those words are printed smaller than the text.
+    """
+    lh = frame.line_height
+    tol = lh / 3
+    zone = [i for i, ln in enumerate(lines) if ln.box is not None and ln.box.top < 0.35 * height]
+    lo, hi = frame.left + 0.25 * frame.width, frame.left + 0.75 * frame.width
+    starts = {
+        i: [w.box.left for w in lines[i].words if w.box is not None and lo <= w.box.left <= hi]
+        for i in zone
+    }
+    best: tuple[int, int, float] | None = None  # (first, last) index into zone, x
+    for xs in starts.values():
+        for x in xs:
+            hit = [any(abs(s - x) <= tol for s in starts[i]) for i in zone]
+            k = 0
+            while k < len(hit):
+                if not hit[k]:
+                    k += 1
+                    continue
+                j = k
+                while j < len(hit) and hit[j]:
+                    j += 1
+                if j - k >= 4 and (best is None or j - k > best[1] - best[0]):
+                    best = (k, j, x)
+                k = j
+    if best is None:
+        return lines, []
+    first, last, edge = best
+    rows = zone[first:last]
+    taken = {
+        i: [w for w in lines[i].words if w.box is not None and w.box.left >= edge - tol]
+        for i in rows
+    }
+    heights = sorted(
+        w.box.height for ws in taken.values() for w in ws if w.box and len(w.text) >= 2
+    )
+    if not heights or heights[len(heights) // 2] >= 0.8 * lh:
+        return lines, []
+    kept: list[Line] = []
+    notes: list[tuple[str, Line]] = []
+    for i, line in enumerate(lines):
+        if i not in taken:
+            kept.append(line)
+            continue
+        note = taken[i]
+        rest = [
+            w
+            for w in line.words
+            if w not in note and w.box is not None and w.box.height >= 0.3 * lh
+        ]  # specks the note's rules left beside the subject go too
+        notes.append((NOTE, replace(line, words=tuple(note), box=enclosing(w.box for w in note))))
+        if rest:
+            kept.append(replace(line, words=tuple(rest), box=enclosing(w.box for w in rest)))
+    return kept, notes
