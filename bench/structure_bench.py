@@ -107,9 +107,29 @@ def header_score(doc: Document, gold: dict) -> tuple[int, int, list[str]]:
     return ok, total, wrong
 
 
-def ocr_document(text: str, profile: str, correct: bool = True) -> Document:
+CACHE = REPO / "bench" / "cache" / "structure"
+
+
+def ocr_document(text: str, profile: str, correct: bool = True, refresh: bool = False) -> Document:
     """The vnocr pipeline on a synthesized render: preprocess, OCR, reading order and
-    (unless ``correct`` is False) correction; the structure is parsed by the caller."""
+    (unless ``correct`` is False) correction; the structure is parsed by the caller.
+
+    The result is cached in bench/cache/structure/ (git-ignored) by text, profile and
+    correction, so parser iterations do not re-OCR; ``refresh`` (--refresh) redoes it
+    after a change to synth, preprocessing, OCR, layout or correction."""
+    import hashlib
+
+    key = hashlib.sha1(f"{profile}|{correct}|{text}".encode()).hexdigest()[:16]
+    cached = CACHE / f"{key}.json"
+    if cached.exists() and not refresh:
+        return Document.from_dict(json.loads(cached.read_text(encoding="utf-8")))
+    doc = _run_pipeline(text, profile, correct)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cached.write_text(json.dumps(doc.to_dict(), ensure_ascii=False), encoding="utf-8")
+    return doc
+
+
+def _run_pipeline(text: str, profile: str, correct: bool) -> Document:
     from pipeline import synth
     from pipeline.io import PageImage
     from pipeline.process import PipelineConfig, assemble, recognize_page
@@ -128,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", default="scan")
     ap.add_argument("--no-correct", action="store_true", help="with --ocr: skip correction")
     ap.add_argument("--time", action="store_true")
+    ap.add_argument("--refresh", action="store_true", help="with --ocr: ignore the OCR cache")
     ap.add_argument(
         "--manifest", action="store_true", help="kind counts vs manifest.jsonl (tuning files)"
     )
@@ -159,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.ocr and ann.get("ocr", True):
             t0 = time.perf_counter()
             src_text = source_path(ann).read_text(encoding="utf-8")
-            odoc = parse(ocr_document(src_text, args.profile, correct=not args.no_correct))
+            odoc = parse(ocr_document(src_text, args.profile, not args.no_correct, args.refresh))
             opred = heading_paths(odoc.sections)
             if kinds:
                 opred = [p for p in opred if _last_kind(p) in kinds]
@@ -167,11 +188,14 @@ def main(argv: list[str] | None = None) -> int:
             row[6] += otp
             row[7] += onp
             line += f"  ocr tp={otp} pred={onp} ({time.perf_counter() - t0:.0f}s)"
-        print(line)
+        print(line, flush=True)
         if args.show and args.show in path.stem:
             print("\n".join("   " + w for w in wrong))
             print("   missing:", [g for g in ann["headings"] if g not in pred])
             print("   extra:  ", [p for p in pred if p not in ann["headings"]])
+            if args.ocr and ann.get("ocr", True):
+                print("   ocr missing:", [g for g in ann["headings"] if g not in opred])
+                print("   ocr extra:  ", [p for p in opred if p not in ann["headings"]])
     print()
     for split, (hok, htot, tp, np_, ng, n, otp, onp) in sorted(totals.items()):
         p = tp / np_ if np_ else 0.0

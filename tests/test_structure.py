@@ -14,6 +14,7 @@ from pipeline.markdown import to_markdown
 from pipeline.structure import main, parse, to_dict, to_json
 from pipeline.structure.header import parse_symbol, split_columns
 from pipeline.structure.lines import strip_spec_markers
+from pipeline.structure.numbering import legal_kind
 
 REPO = Path(__file__).resolve().parent.parent
 ANNOTATIONS = REPO / "tests" / "data" / "structure"
@@ -244,6 +245,75 @@ def test_damaged_numbering_repaired_from_sequence_and_logged() -> None:
     assert ("d)", "đ)", "numbering") in repairs
 
 
+@pytest.mark.parametrize(
+    ("word", "kind"),
+    [
+        ("Điều", "dieu"),
+        ("ĐIỀU", "dieu"),
+        ("Ðiều", "dieu"),  # eth, not đ
+        ("Điểu", "dieu"),
+        ("Diều", "dieu"),
+        ("Chuơng", "chuong"),
+        ("CHƯỚNG", "chuong"),
+        ("Chươg", "chuong"),
+        ("Mục", "muc"),
+        ("Phần", "phan"),
+        ("Điện", None),
+        ("Điểm", None),
+        ("Thương", None),
+        ("Nội", None),
+    ],
+)
+def test_legal_keywords_read_through_lost_marks(word: str, kind: str | None) -> None:
+    assert legal_kind(word) == kind
+
+
+def test_garbled_article_keyword_still_opens_the_article() -> None:
+    doc = parse(
+        "Điều 1. Phạm vi\nNội dung.\nÐiều 2. Đối tượng\nĐiểu 3. Hiệu lực\nDiều 4 Thi hành\n"
+    )
+    assert [(s.kind, s.label) for s in doc.sections] == [
+        ("dieu", "Điều 1"),
+        ("dieu", "Điều 2"),
+        ("dieu", "Điều 3"),
+        ("dieu", "Điều 4"),
+    ]
+    assert doc.sections[3].title == "Thi hành"
+
+
+def test_comma_for_period_is_repaired_only_in_sequence() -> None:
+    doc = parse("Điều 2.\n1. Việc một.\n2. Việc hai.\n3, Việc ba.\n7, Không phải khoản.\n")
+    items = doc.sections[0].children
+    assert [c.label for c in items] == ["1.", "2.", "3."]
+    assert items[2].text == "7, Không phải khoản." and items[2].title == "Việc ba."
+    assert [(c.before, c.after) for c in doc.corrections] == [("3,", "3.")]
+
+
+def test_misread_point_letter_is_repaired_from_the_sequence() -> None:
+    points = "".join(f"{c}) điểm {c};\n" for c in "abcdđe")
+    doc = parse(f"Điều 2.\n1. Khoản:\n{points}ø) điểm g.\nø) không theo sau.\n")
+    points = doc.sections[0].children[0].children
+    assert [p.label for p in points] == ["a)", "b)", "c)", "d)", "đ)", "e)", "g)"]
+    assert [(c.before, c.after) for c in doc.corrections] == [("ø)", "g)")]
+
+
+def test_misread_chapter_numerals_follow_the_sequence() -> None:
+    text = "".join(
+        f"{head}\nTIÊU ĐỀ\nĐiều {i}. Nội dung\n"
+        for i, head in enumerate(("Chương I", "Chương 11", "CHƯƠNG Ill", "Chương TV"), 1)
+    )
+    doc = parse(text)
+    assert [s.label for s in doc.sections] == ["Chương I", "Chương II", "Chương III", "Chương IV"]
+    assert [s.children[0].label for s in doc.sections] == [f"Điều {i}" for i in range(1, 5)]
+    assert len(doc.corrections) == 3
+
+
+def test_roman_one_read_as_capital_l_is_repaired() -> None:
+    doc = parse("L. Đánh giá\n1. Căn cứ\nII. Xây dựng\n1. Kinh phí\nIIIL. Kế hoạch\n")
+    assert [s.label for s in doc.sections] == ["I.", "II.", "III."]
+    assert [(c.before, c.after) for c in doc.corrections] == [("L.", "I."), ("IIIL.", "III.")]
+
+
 def test_repeated_roman_label_is_the_next_one() -> None:
     doc = parse("I. MỤC ĐÍCH\nII. NHIỆM VỤ\nII. TỔ CHỨC THỰC HIỆN\n")
     assert [s.label for s in doc.sections] == ["I.", "II.", "III."]
@@ -464,3 +534,16 @@ def test_empty_and_blank_inputs() -> None:
     for text in ("", "\n\n", "\f", "   "):
         doc = parse(text)
         assert doc.sections == () and doc.recipients == () and doc.signature is None
+
+
+def test_repeated_chapter_numeral_is_the_next_one() -> None:
+    text = "\n".join([
+        "Chương I", "QUY ĐỊNH CHUNG", "Điều 1. Phạm vi", "Nội dung.",
+        "Chương II", "TỔ CHỨC", "Điều 2. Tổ chức", "Nội dung.",
+        "Chương II", "ĐIỀU KHOẢN THI HÀNH", "Điều 3. Hiệu lực", "Nội dung.",
+    ])
+    doc = parse(text)
+    chapters = [s.label for s in doc.sections if s.label.startswith("Chương")]
+    assert chapters == ["Chương I", "Chương II", "Chương III"]
+    repairs = [(c.line, c.before, c.after) for c in doc.corrections if c.reason == "numbering"]
+    assert repairs == [(8, "Chương II", "Chương III")]

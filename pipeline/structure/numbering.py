@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.structure.lines import UPPER, is_upper
+from pipeline.structure.lines import UPPER, fold, is_upper
 
 #: Vietnamese letters used for điểm a), b), ... đ), e), g) (no f, j, w, z).
 LETTERS = "abcdđeghiklmnopqrstuvxy"
@@ -48,19 +48,35 @@ _ORDINAL = {
     "mười": 10,
 }
 _DIGIT_LOOKALIKE = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1", "i": "1"})
+#: Chương/Phần numbers as Tesseract misreads them: "Chương 11", "Chương Il", "Chương H"
+#: (II), "Chương TV" (IV), "Chương V]".
+_LEGAL_ROMAN = str.maketrans(
+    {"1": "I", "l": "I", "|": "I", "i": "I", "J": "I", "]": "I", "!": "I", "T": "I"}
+    | {"H": "II", "v": "V", "Y": "V", "x": "X"}
+)
 _ROMAN_LOOKALIKE = str.maketrans(
     {"1": "I", "l": "I", "|": "I", "i": "I", "J": "I", "v": "V", "x": "X"}
 )
 
 _LEGAL = re.compile(
-    r"^(?P<word>Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC|Điều|ĐIỀU)\s+"
-    r"(?P<num>thứ\s+\S+|THỨ\s+\S+|[0-9OolI|]{1,4}|[IVXLivxl1|]{1,6})\b(?P<sep>\s*[.:])?\s*(?P<rest>.*)$"
+    r"^(?P<word>[^\W\d_]{3,7})\s+"
+    r"(?P<num>thứ\s+\S+|THỨ\s+\S+|[0-9A-Za-z|!\]]{1,6})(?=[\s.:]|$)"
+    r"(?P<sep>\s*[.:])?\s*(?P<rest>.*)$"
 )
 _LABEL = re.compile(
     r"^(?P<tok>[^\s.):]{1,6}(?:\.[0-9]{1,2}){0,3})(?P<sep>[.):])(?:\s+(?P<rest>.*)|(?=["
     + UPPER
     + r"])(?P<glued>.*)|$)"
 )
+#: "5, Chỉ đạo": OCR read the period of a numbered item as a comma (a repair: the sequence
+#: must back it, and a capital must follow, so "2, 3 và 4" wrapped to a line start stays text).
+_COMMA = re.compile(r"^(?P<tok>[0-9]{1,2}|[IVX]{1,5}),\s+(?P<rest>[" + UPPER + r"].*)$")
+#: The legal keywords, folded (marks removed), and the OCR misreadings of them that fold
+#: to something else: "Ðiều" (eth), "Diéu", "Chuơng", "Điểu" fold to the same key.
+_KEYWORDS = {"phan": "phan", "chuong": "chuong", "muc": "muc", "dieu": "dieu"}
+#: Real words one letter away from a keyword (chống, cường, điện, điểm): never read as one.
+_REAL_WORDS = frozenset({"chong", "cuong", "dien", "diem"})
+_CANONICAL = {"phan": "Phần", "chuong": "Chương", "muc": "Mục", "dieu": "Điều"}
 #: "II NHIỆM VỤ": OCR dropped the period after a Roman numeral before a capitalised title.
 _BARE_ROMAN = re.compile(r"^(?P<tok>[IVX]{1,5})\s+(?P<rest>\S.*)$")
 _BULLET = re.compile(r"^(?P<tok>[-–—•+])\s*(?P<rest>\S.*)$")
@@ -132,22 +148,54 @@ def label_of(kind: str, value: int) -> str:
     return f"{word} {value}".strip()
 
 
+def legal_kind(word: str) -> str | None:
+    """The legal level a heading keyword names, read through lost or wrong marks and case
+    ("ĐIỀU", "Ðiều", "Điểu", "Chuong", "CHƯỚNG"); None for any other word."""
+    key = fold(word).replace("ð", "d")
+    if key in _KEYWORDS:
+        return _KEYWORDS[key]
+    if key in _REAL_WORDS:
+        return None
+    if 5 <= len(key) <= 7 and key[0] == "c" and _near(key, "chuong"):  # one letter off
+        return "chuong"
+    if len(key) in (4, 5) and key[0] == "d" and _near(key, "dieu"):
+        return "dieu"
+    return None
+
+
+def _near(key: str, word: str) -> bool:
+    """At most one substitution, or one inserted/dropped letter, between two short words."""
+    if len(key) == len(word):
+        return sum(a != b for a, b in zip(key, word, strict=True)) <= 1
+    short, long_ = sorted((key, word), key=len)
+    if len(long_) - len(short) != 1:
+        return False
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
 def read_line(text: str) -> Candidate | None:
     """The label readings of a line, or None when it does not start like a label."""
     m = _LEGAL.match(text)
+    kind = legal_kind(m.group("word")) if m else None
     rest = m.group("rest") if m else ""
-    if m and (m.group("sep") or not rest or rest[0].isupper()):
-        readings = _legal(m.group("word"), m.group("num"))
+    if m and kind and (m.group("sep") or not rest or rest[0].isupper()):
+        word = _CANONICAL[kind].upper() if m.group("word").isupper() else _CANONICAL[kind]
+        readings = _legal(kind, word, m.group("num"))
         if readings:
-            return Candidate(
-                f"{m.group('word')} {m.group('num')}", readings, m.group("rest").strip()
-            )
+            return Candidate(f"{word} {m.group('num')}", readings, m.group("rest").strip())
     m = _LABEL.match(text)
     if m:
         readings = _plain(m.group("tok"), m.group("sep"))
         if readings:
             rest = m.group("rest") if m.group("rest") is not None else (m.group("glued") or "")
             return Candidate(m.group("tok") + m.group("sep"), readings, rest.strip())
+    m = _COMMA.match(text)
+    if m:
+        readings = tuple(
+            Reading(r.kind, r.value, r.label, True) for r in _plain(m.group("tok"), ".")
+        )
+        if readings:
+            return Candidate(m.group("tok") + ",", readings, m.group("rest").strip())
     m = _BARE_ROMAN.match(text)
     if m and roman_value(m.group("tok")) and is_upper(m.group("rest")):
         value = roman_value(m.group("tok")) or 0
@@ -167,25 +215,42 @@ def read_line(text: str) -> Candidate | None:
     return None
 
 
-def _legal(word: str, num: str) -> tuple[Reading, ...]:
-    kind = {"phần": "phan", "chương": "chuong", "mục": "muc", "điều": "dieu"}[word.lower()]
+#: Letters Tesseract vie prints for a điểm letter: "ø)" for g), "q)" for g).
+_LETTER_SHAPES = {"ø": "g", "q": "g", "ɡ": "g"}
+
+
+def _letter_lookalike(ch: str) -> str:
+    """The điểm letter a misread one stands for ("ø" → g, "ă" → a), or ""."""
+    if ch in _LETTER_SHAPES:
+        return _LETTER_SHAPES[ch]
+    folded = fold(ch)
+    return folded if folded != ch and folded in LETTERS and folded != "d" else ""
+
+
+def _legal(kind: str, word: str, num: str) -> tuple[Reading, ...]:
     if num.lower().startswith("thứ"):
         value = _ORDINAL.get(num.split()[-1].lower())
         return (Reading(kind, value, f"{word} {num}"),) if value else ()
     out: list[Reading] = []
+    roman = roman_value(num)
     if num.isdigit():
-        out.append(Reading(kind, int(num), label_of(kind, int(num))))
-    else:
+        label = f"{word} {num}" if kind in ("phan", "chuong") else label_of(kind, int(num))
+        out.append(Reading(kind, int(num), label))
+    elif roman is not None:
+        out.append(Reading(kind, roman, label_of(kind, roman)))
+    elif kind in ("dieu", "muc"):
         digits = num.translate(_DIGIT_LOOKALIKE)
-        roman = roman_value(num.upper().translate(_ROMAN_LOOKALIKE)) if kind != "dieu" else None
-        if roman_value(num) is not None:
-            out.append(Reading(kind, roman_value(num) or 0, label_of(kind, roman_value(num) or 0)))
-        elif digits.isdigit() and kind in ("dieu", "muc"):
+        if digits.isdigit():
             out.append(Reading(kind, int(digits), label_of(kind, int(digits)), True))
-        elif roman:
-            out.append(Reading(kind, roman, label_of(kind, roman), True))
-    if kind in ("phan", "chuong") and num.isdigit():
-        out = [Reading(kind, int(num), f"{word} {num}")]
+    if kind in ("phan", "chuong") and roman is not None and roman_value(num + "I"):
+        # a stroke dropped by the OCR: after Chương II, a second "Chương II" is III
+        longer = roman_value(num + "I") or 0
+        out.append(Reading(kind, longer, label_of(kind, longer), True))
+    if kind in ("phan", "chuong", "muc") and roman is None:
+        # Roman chapter numbers misread as digits or other letters; the sequence decides
+        fixed = roman_value(num.translate(_LEGAL_ROMAN).upper())
+        if fixed is not None and (not num.isdigit() or set(num) == {"1"}):
+            out.append(Reading(kind, fixed, label_of(kind, fixed), True))
     return tuple(r for r in out if r.value > 0)
 
 
@@ -198,6 +263,9 @@ def _plain(tok: str, sep: str) -> tuple[Reading, ...]:
                 out.append(Reading("letter", letter_value("đ") or 0, "đ)", True))
         elif tok in ("ð", "ɗ"):
             out.append(Reading("letter", letter_value("đ") or 0, "đ)", True))
+        elif len(tok) == 1 and _letter_lookalike(tok):
+            letter = _letter_lookalike(tok)
+            out.append(Reading("letter", letter_value(letter) or 0, f"{letter})", True))
         elif tok.isdigit():
             out.append(Reading("nparen", int(tok), f"{tok})"))
         return tuple(out)
@@ -219,6 +287,13 @@ def _plain(tok: str, sep: str) -> tuple[Reading, ...]:
             digits = tok.translate(_DIGIT_LOOKALIKE)
             if digits.isdigit():
                 out.append(Reading("number", int(digits), f"{int(digits)}.", True))
+    if re.fullmatch(r"[IVXLH]{1,5}", tok) and ("L" in tok or "H" in tok):
+        # Tesseract's "L." for I., "IIIL." for III., "H." for II. (no L-numbered sections)
+        variants = (tok.replace("L", "I").replace("H", "II"), tok.rstrip("L"))
+        values = sorted({v for v in map(roman_value, variants) if v is not None})
+        for value in values:
+            if value < 40 and value != roman:
+                out.append(Reading("roman", value, label_of("roman", value), True))
     if len(tok) == 1 and "A" <= tok <= "Z" and tok not in "IVX" and sep == ".":
         out.append(Reading("upper", ord(tok) - ord("A") + 1, f"{tok}."))
     if tok == "Đ" and sep == ".":
