@@ -286,3 +286,60 @@ def test_rotated_synthesized_page_reads_like_the_upright_one() -> None:
     rotated = cer(engine.recognize(res.image).text, truth)
     assert upright < 0.05
     assert rotated <= upright * 1.1 + 0.002
+
+
+def test_300dpi_pages_are_measured_on_a_half_size_copy() -> None:
+    assert scale.work_factor(_page(300).shape) == 2
+    assert scale.work_factor(_page(150).shape) == 1
+    half = scale.shrink(_page(300), 2)
+    assert half.shape == (_page(300).shape[0] // 2, _page(300).shape[1] // 2)
+    # The x-height measured on the copy is the full-size one.
+    full = scale.estimate_x_height(light.otsu_ink(_page(300)))
+    reduced = scale.estimate_x_height(light.otsu_ink(half))
+    assert full is not None and reduced is not None
+    assert 2 * reduced == pytest.approx(full, rel=0.08)
+
+
+def test_tiny_specks_on_a_300dpi_page_are_still_found() -> None:
+    """One-pixel specks vanish from the half-size copy; the cheap test must not miss them."""
+    clean = _page(300)
+    noisy = clean.copy()
+    h, w = noisy.shape
+    rng = np.random.default_rng(5)
+    bottom = h - 200  # the empty bottom margin of a short page
+    assert (clean[bottom:] > 200).all()
+    for y, x in zip(rng.integers(bottom, h - 20, 30), rng.integers(20, w - 20, 30), strict=True):
+        noisy[y, x] = 0
+    assert not (scale.shrink(noisy, 2)[bottom // 2 :] < 128).any()
+    assert "denoise" not in preprocess(PageImage("c.png", 0, 300, clean)).applied
+    res = preprocess(PageImage("n.png", 0, 300, noisy))
+    assert "denoise" in res.applied
+    assert (res.image.pixels[bottom:] > 128).all()
+
+
+def test_specks_check_counts_only_ink_away_from_letters() -> None:
+    crop, xh = _marks_crop()
+    ink_mask = light.otsu_ink(crop)
+    comps = scale.components(ink_mask)
+    area = (xh / 5.0) ** 2
+    assert denoise.may_have_specks(ink_mask, comps, xh, max_area=area) == 0
+    noisy = ink_mask.copy()
+    noisy[5:8, 5:8] = 255  # a speck in the corner, far from the marks
+    assert denoise.may_have_specks(noisy, scale.components(noisy), xh, max_area=area) > 0
+
+
+def test_orientation_search_returns_the_precise_skew() -> None:
+    pts = _ink_pts(_skewed(_page(), 1.7), 12)
+    angle, _, skew, _ = orient.orientation_and_skew(pts)
+    alone, _ = orient.find_skew(pts, precision=0.02)
+    assert angle == 0 and skew is not None
+    assert abs(skew - alone) < 0.05 and abs(skew + 1.7) < 0.2
+
+
+def test_border_check_sees_bands_and_not_text() -> None:
+    gray = _page().copy()
+    stats, _ = scale.components(light.otsu_ink(gray))
+    assert not page.may_have_borders(stats, gray.shape)
+    gray[:, :40] = 10
+    stats, _ = scale.components(light.otsu_ink(gray))
+    assert page.may_have_borders(stats, gray.shape)

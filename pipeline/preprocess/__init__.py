@@ -4,7 +4,10 @@ upright, straight, specks gone, and black-and-white where that helps.
 Each stage is a plain function over numpy arrays in a submodule (``ink``, ``page``,
 ``light``, ``scale``, ``orient``, ``denoise``); :func:`preprocess` runs them in order on one
 page and decides per page which ones to apply (a clean, straight 300-dpi page comes back
-untouched). What it measured and did is in :class:`PreprocessResult` for ``Document.steps``.
+untouched). The decisions are made on a copy reduced by 2 (4 for huge images): a stage
+touches the full-size page only when it is applied, so an easy page costs little more
+than its measurements. What it measured and did is in :class:`PreprocessResult` for
+``Document.steps``.
 This package is the only OpenCV user of the pipeline.
 """
 
@@ -181,6 +184,101 @@ class _Run:
             write_atomic(path, data.tobytes())
 
 
+class _View:
+    """A page and its reduced copy, with the measurements made on the copy.
+
+    ``small`` is ``gray`` reduced k times (scale.work_factor), ``ink`` its Otsu ink mask
+    and ``stats`` the ink's components. Everything is measured once, on demand.
+    """
+
+    def __init__(self, gray: np.ndarray) -> None:
+        self.gray = gray
+        self.k = scale.work_factor(gray.shape)
+        self.small = scale.shrink(gray, self.k)
+        #: Halved again: enough for the page outline and the paper's light.
+        self.tiny = scale.shrink(self.small, 2)
+        self._ink: tuple[float, np.ndarray] | None = None
+        self._comps: tuple[np.ndarray, np.ndarray] | None = None
+        self._full_ink: np.ndarray | None = None
+        self._full: tuple[np.ndarray, np.ndarray] | None = None
+
+    def _otsu(self) -> tuple[float, np.ndarray]:
+        if self._ink is None:
+            self._ink = cv2.threshold(self.small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+        return self._ink
+
+    @property
+    def threshold(self) -> float:
+        """Otsu's level on the reduced copy."""
+        return self._otsu()[0]
+
+    @property
+    def ink(self) -> np.ndarray:
+        """The reduced copy's Otsu ink mask (255 = ink)."""
+        return self._otsu()[1]
+
+    @property
+    def stats(self) -> np.ndarray:
+        """Stats of the components of :attr:`ink` (found once, when needed)."""
+        return self._components[0]
+
+    @property
+    def centroids(self) -> np.ndarray:
+        """Centroids of the components of :attr:`ink`."""
+        return self._components[1]
+
+    @property
+    def _components(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._comps is None:
+            self._comps = scale.components(self.ink)
+        return self._comps
+
+    @property
+    def full_ink(self) -> np.ndarray:
+        """The full-size Otsu ink mask (made once, when needed)."""
+        if self._full_ink is None:
+            self._full_ink = light.otsu_ink(self.gray)
+        return self._full_ink
+
+    @property
+    def full_components(self) -> tuple[np.ndarray, np.ndarray]:
+        """Components of :attr:`full_ink` (found once, when needed)."""
+        if self._full is None:
+            self._full = scale.components(self.full_ink)
+        return self._full
+
+    def x_height(self, cfg: PreprocessConfig) -> float | None:
+        """The x-height in full-size pixels; measured at full size when the reduced copy
+        is too coarse to tell, or the value is near a limit where rescaling switches."""
+        if self.k == 1:
+            return scale.estimate_x_height(self.ink, self.stats)
+        xh = scale.estimate_x_height(self.ink, self.stats)
+        if xh is not None:
+            xh *= self.k
+            limits = (cfg.rescale_low, cfg.rescale_high)
+            if xh / self.k >= 9.0 and all(abs(xh / lim - 1.0) > 0.12 for lim in limits):
+                return xh
+        stats, _ = self.full_components
+        return scale.estimate_x_height(self.full_ink, stats)
+
+    def may_have_specks(self, x_height: float) -> bool:
+        """The cheap test of denoise.may_have_specks, at the reduced size."""
+        xh = x_height / self.k
+        max_area = max(4.0, (x_height / 5.0) ** 2) / self.k**2
+        if self.k == 1:
+            any_ink = self.ink
+        else:
+            # Any full-size ink pixel (a bit lighter than Otsu's level, to err towards
+            # yes) makes its reduced pixel count: a 2-px speck survives the reduction.
+            level = min(254.0, self.threshold + 10.0)
+            _, full = cv2.threshold(self.gray, level, 255, cv2.THRESH_BINARY_INV)
+            any_ink = scale.shrink(full, self.k)
+        found = denoise.may_have_specks(
+            any_ink, (self.stats, self.centroids), xh, max_area=max_area
+        )
+        return found > 0
+
+
 def _wanted(mode: Mode, decided: bool) -> bool:
     return mode is Mode.ON or (mode is Mode.AUTO and decided)
 
@@ -228,17 +326,23 @@ def preprocess(
         dpi = round(dpi * f) if dpi else None
         run.report("reduce", True, None, factor=round(f, 4))
 
+    # The decisions are made on a reduced copy (`small`, k times smaller); an operation
+    # touches the full-size page only when it is applied.
+    view = _View(gray)
+
     # 2. page outline (a photo of a sheet on a desk)
     if cfg.outline is not Mode.OFF:
-        quad = page.find_page_quad(gray)
+        quad = page.find_page_quad(view.tiny)
         if quad is not None:
+            quad = quad * (2 * view.k)
             gray = page.warp_quad(gray, quad, border=max(2, round(max(gray.shape) / 400)))
+            view = _View(gray)
             run.report("outline", True, gray, corners=[[round(float(v)) for v in p] for p in quad])
         else:
             run.report("outline", False)
 
     # 3. illumination
-    bg = light.estimate_background(gray, stroke_px=max(gray.shape) / 100.0)
+    bg = light.estimate_background(view.tiny, stroke_px=max(gray.shape) / 100.0 / (2 * view.k))
     spread = light.background_spread(bg)
     paper = float(np.median(bg))
     uneven = spread >= cfg.flatten_min_spread or paper <= cfg.flatten_max_paper
@@ -246,26 +350,26 @@ def preprocess(
     if _wanted(cfg.flatten, uneven):
         paper_level = 255
         gray = light.flatten(gray, bg)
+        view = _View(gray)
         run.report("flatten", True, gray, spread=round(spread, 1), paper=round(paper, 1))
     else:
         run.report("flatten", False, spread=round(spread, 1), paper=round(paper, 1))
-    inkmask = light.otsu_ink(gray)
 
     # 4. dark borders
     if cfg.borders is not Mode.OFF:
-        bmask = page.dark_border_mask(inkmask)
-        share = float(bmask.mean())
+        share = 0.0
+        if page.may_have_borders(view.stats, view.ink.shape):
+            bmask = page.dark_border_mask(view.full_ink)
+            share = float(bmask.mean())
         if share > 0:
             gray = denoise.paint(gray, bmask, paper_level, grow=2)
-            inkmask[bmask] = 0
+            view = _View(gray)
             run.report("borders", True, gray, share=round(share, 4))
         else:
             run.report("borders", False)
 
     # 5. resolution
-    found = scale.components(inkmask)
-    comps: tuple[np.ndarray, np.ndarray] | None = found
-    xh = scale.estimate_x_height(inkmask, found[0])
+    xh = view.x_height(cfg)
     factor = 1.0
     if cfg.rescale is not Mode.OFF:
         factor = scale.scale_factor(
@@ -281,8 +385,7 @@ def preprocess(
         factor = min(factor, cfg.max_side / max(gray.shape))
         if abs(factor - 1.0) > 0.05:
             gray = scale.resize(gray, factor)
-            inkmask = light.otsu_ink(gray)
-            comps = None
+            view = _View(gray)
             run.report("rescale", True, gray, x_height=round(xh or 0.0, 1), factor=round(factor, 3))
         else:
             factor = 1.0
@@ -294,34 +397,41 @@ def preprocess(
 
     # 6. specks (before the line measurements: specks blur the profiles)
     if cfg.denoise is not Mode.OFF:
-        specks = denoise.speck_mask(inkmask, xh_now, components=comps)
-        n_px = int(specks.sum())
+        n_px = 0
+        if cfg.denoise is Mode.ON or view.may_have_specks(xh_now):
+            specks = denoise.speck_mask(view.full_ink, xh_now, components=view.full_components)
+            n_px = int(specks.sum())
         if _wanted(cfg.denoise, n_px > 0):
             gray = denoise.paint(gray, specks, paper_level, grow=1)
-            inkmask[specks] = 0
+            view = _View(gray)
             run.report("denoise", True, gray, speck_px=n_px)
         else:
             run.report("denoise", False, speck_px=n_px)
 
     # 7-8. orientation and skew, measured on a reduced ink image (x-height about 14 px)
-    r = min(1.0, 14.0 / xh_now)
+    r = min(1.0, 14.0 * view.k / xh_now)
     small = (
-        cv2.resize(inkmask, None, fx=r, fy=r, interpolation=cv2.INTER_AREA) if r < 1 else inkmask
+        cv2.resize(view.ink, None, fx=r, fy=r, interpolation=cv2.INTER_AREA) if r < 1 else view.ink
     )
     pts = orient.ink_points(small > 96)
+    skew: float | None = None
     if cfg.orientation is not Mode.OFF:
-        angle, ratio, odetail = orient.find_orientation(pts, cfg.max_skew_deg)
+        angle, ratio, skew, odetail = orient.orientation_and_skew(pts, cfg.max_skew_deg)
+        base = angle % 180
         if cfg.orientation is Mode.AUTO:
             if ratio < cfg.min_axis_ratio:  # no clear text lines: leave the page be
                 angle = 0
             if angle in (180, 270) and abs(odetail.get("up_score", 0.0)) < cfg.min_up_score:
                 angle -= 180
+        if angle % 180 != base:
+            skew = None  # measured across the lines of a turn not taken
         if angle:
             gray = orient.rotate_quarter(gray, angle)
             pts = orient.turn_points(pts, angle // 90)
         run.report("orientation", bool(angle), gray, angle=angle, **odetail)
     if cfg.deskew is not Mode.OFF:
-        skew, _ = orient.find_skew(pts, cfg.max_skew_deg, precision=0.02)
+        if skew is None:
+            skew, _ = orient.find_skew(pts, cfg.max_skew_deg, precision=0.02)
         if _wanted(cfg.deskew, abs(skew) >= cfg.min_skew_deg) and abs(skew) > 1e-3:
             gray = orient.rotate_small(gray, skew, fill=paper_level)
             run.report("deskew", True, gray, angle=round(skew, 3))

@@ -92,6 +92,22 @@ def warp_quad(pixels: np.ndarray, quad: np.ndarray, border: int = 0) -> np.ndarr
     )
 
 
+def may_have_borders(stats: np.ndarray, shape: tuple[int, int], min_extent: float = 0.2) -> bool:
+    """Whether any ink component (``stats`` as scale.components) is a border candidate.
+
+    The cheap test on a reduced copy before :func:`dark_border_mask` runs at full size:
+    a component touching the frame edge and running along ``min_extent`` of it.
+    """
+    if len(stats) == 0:
+        return False
+    h, w = shape
+    x, y = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
+    bw, bh = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    touches = (x <= 1) | (y <= 1) | (x + bw >= w - 1) | (y + bh >= h - 1)
+    long = (bw >= 0.8 * min_extent * w) | (bh >= 0.8 * min_extent * h)
+    return bool((touches & long).any())
+
+
 def dark_border_mask(ink: np.ndarray, min_extent: float = 0.2) -> np.ndarray:
     """Ink components that touch the frame edge and run along a fifth of it: borders.
 
