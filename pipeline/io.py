@@ -60,15 +60,11 @@ class PageImage:
         return f"{self.source} page {self.index + 1}"
 
 
-def sniff(path: Path, name: str | None = None) -> str:
-    """Return the file's format (PNG, JPEG, TIFF, BMP, WEBP, PDF) from its first bytes.
-
-    ``name`` is how the file is called in error messages (default: the path).
-    """
-    label = name or str(path)
+def read_bytes(path: Path, label: str, limit: int = -1) -> bytes:
+    """The file's bytes (at most ``limit``), or InputFileError naming ``label`` and why not."""
     try:
         with path.open("rb") as f:
-            head = f.read(1024)
+            return f.read(limit)
     except IsADirectoryError as e:
         raise InputFileError(f"{label}: is a folder, not a file") from e
     except FileNotFoundError as e:
@@ -77,6 +73,15 @@ def sniff(path: Path, name: str | None = None) -> str:
         raise InputFileError(f"{label}: permission denied") from e
     except OSError as e:
         raise InputFileError(f"{label}: cannot read ({e.strerror or e})") from e
+
+
+def sniff(path: Path, name: str | None = None) -> str:
+    """Return the file's format (PNG, JPEG, TIFF, BMP, WEBP, PDF) from its first bytes.
+
+    ``name`` is how the file is called in error messages (default: the path).
+    """
+    label = name or str(path)
+    head = read_bytes(path, label, 1024)
     if not head:
         raise InputFileError(f"{label}: empty file (0 bytes)")
     for magic, kind in _MAGIC:

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.errors import InputFileError, MissingDependencyError
+from pipeline.io import read_bytes
 from pipeline.vietnamese import TONE_MARKS, nfc
 
 #: Extensions searched when sources are matched to scans by name.
@@ -250,14 +251,7 @@ def read_source(path: str | Path) -> str:
     Legacy TCVN3/VNI text is converted, in text files and in .docx alike.
     """
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError as e:
-        raise InputFileError(f"{p}: no such file") from e
-    except IsADirectoryError as e:
-        raise InputFileError(f"{p}: is a folder, not a file") from e
-    except OSError as e:
-        raise InputFileError(f"{p}: cannot read ({e.strerror or e})") from e
+    data = read_bytes(p, str(p))
     if data.startswith(b"PK\x03\x04"):
         if p.suffix.lower() not in (".docx", ".docm", ".dotx", ""):
             raise InputFileError(f"{p.name}: a zip archive, not a text or .docx file")
