@@ -136,7 +136,7 @@ def test_fail_fast_stops_at_first_bad_file(four_scans: Path, tmp_path: Path) -> 
 @pytest.mark.tesseract
 @pytest.mark.slow
 def test_kill_9_mid_batch_then_rerun_gives_identical_outputs(tmp_path: Path) -> None:
-    src = _scans(tmp_path / "in", 6)
+    src = _scans(tmp_path / "in", 10)  # more pages than the pool's window: completions spread
     reference = tmp_path / "ref"
     run_batch([src], reference, executor=InlineExecutor())
     out = tmp_path / "out"
@@ -144,20 +144,18 @@ def test_kill_9_mid_batch_then_rerun_gives_identical_outputs(tmp_path: Path) -> 
     proc = subprocess.Popen(cmd, start_new_session=True)
     state = out / ".vnocr" / "state.jsonl"
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not (
-        state.exists() and state.read_text().count("\n") >= 2
-    ):
-        time.sleep(0.05)
+    while time.monotonic() < deadline and not (state.exists() and state.read_text().strip()):
+        time.sleep(0.02)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     partial = state.read_text().count("\n")
-    assert 2 <= partial < 6, "the kill came too late to test anything"
+    assert 1 <= partial < 10, "the kill came too late to test anything"
     rerun = subprocess.run(cmd, capture_output=True, text=True, check=False)
     assert rerun.returncode == 0, rerun.stderr
     assert "up to date" in rerun.stdout
     assert _outputs(out) == _outputs(reference)
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert summary["skipped"] >= 2 and summary["failed"] == 0
+    assert summary["skipped"] >= 1 and summary["failed"] == 0
 
 
 @pytest.mark.tesseract
