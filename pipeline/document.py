@@ -251,10 +251,10 @@ class Document:
         """
         words = {p.index: [list(ln.words) for ln in p.lines] for p in self.pages}
         for c in reversed(self.corrections):
-            line = words.get(c.page, [])
-            if c.line < len(line) and c.word < len(line[c.line]):
-                if line[c.line][c.word].text == c.after:
-                    line[c.line][c.word] = replace(line[c.line][c.word], text=c.before)
+            lines = words.get(c.page, [])
+            row = lines[c.line] if c.line < len(lines) else []
+            if c.word < len(row) and row[c.word].text == c.after:
+                row[c.word] = replace(row[c.word], text=c.before)
         pages = tuple(
             replace(
                 p,

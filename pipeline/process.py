@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
+from pipeline.correct import correct_document
 from pipeline.document import Document, Page, Step
 from pipeline.io import PageImage, load_pages
-from pipeline.correct import correct_document
 from pipeline.layout import analyze_layout
 from pipeline.ocr import OcrConfig, OcrEngine, TesseractEngine
 from pipeline.preprocess import PreprocessConfig, config_settings, preprocess
