@@ -27,6 +27,7 @@ bench: system venv
 	$(PY) bench/report_bench.py
 	$(PY) bench/structure_bench.py
 	$(PY) bench/batch_bench.py
+	$(PY) bench/parent_memory.py
 
 # Rebuild the shipped language model from the corpora (held-out dev documents excluded).
 models: venv
