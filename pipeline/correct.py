@@ -47,7 +47,7 @@ from pipeline.channel import (
     obs_key,
 )
 from pipeline.document import Correction, Document, Step
-from pipeline.errors import InputFileError, OutputError, VnocrError
+from pipeline.errors import InputFileError, VnocrError
 from pipeline.lexicon import Lexicon, load_lexicon
 from pipeline.lm import BOS_ID, EOS_ID, NUM_ID, UNK_ID, LanguageModel, load_lm
 from pipeline.vietnamese import ToneStyle, fold_key, nfc, place_tone
@@ -790,7 +790,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """``vnocr correct [FILE|-] [-o FILE]``; returns an exit code."""
     from pipeline.errors import ExitCode
-    from pipeline.io import write_atomic
+    from pipeline.io import read_bytes, write_atomic
 
     args = build_parser().parse_args(argv)
     try:
@@ -800,10 +800,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             path = Path(args.input)
             name = path.name
-            try:
-                data = path.read_bytes()
-            except OSError as e:
-                raise InputFileError(f"{name}: cannot read ({e.strerror})") from e
+            data = read_bytes(path, name)
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as e:
@@ -812,10 +809,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ) from e
         result = correct_text(text)
         if args.output:
-            try:
-                write_atomic(Path(args.output), result.text)
-            except OSError as e:
-                raise OutputError(f"{args.output}: cannot write ({e})") from e
+            write_atomic(Path(args.output), result.text)  # raises OutputError itself
         else:
             sys.stdout.write(result.text)
             sys.stdout.flush()

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import io
 import json
 import logging
 import math
@@ -38,7 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.errors import InputFileError, ModelFormatError, OutputError
+from pipeline.errors import InputFileError, ModelFormatError
+from pipeline.io import write_atomic
 from pipeline.vietnamese import ToneStyle, nfc, place_tone
 
 log = logging.getLogger(__name__)
@@ -610,26 +612,20 @@ def save(lm: LanguageModel, path: str | Path) -> None:
     t = lm._t
     vocab = np.frombuffer("\n".join(lm.vocab).encode("utf-8"), dtype=np.uint8)
     meta = np.frombuffer(json.dumps(lm.meta, ensure_ascii=False).encode(), dtype=np.uint8)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as fh:
-            np.savez(
-                fh,
-                meta=meta,
-                vocab=vocab,
-                uni_logp=t.uni_logp,
-                uni_bow=t.uni_bow,
-                bi_keys=t.bi_keys,
-                bi_logp=t.bi_logp,
-                bi_bow=t.bi_bow,
-                tri_keys=t.tri_keys,
-                tri_logp=t.tri_logp,
-            )
-        tmp.replace(path)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write the language model ({e})") from e
+    buf = io.BytesIO()  # written whole, then renamed into place: no half-written model
+    np.savez(
+        buf,
+        meta=meta,
+        vocab=vocab,
+        uni_logp=t.uni_logp,
+        uni_bow=t.uni_bow,
+        bi_keys=t.bi_keys,
+        bi_logp=t.bi_logp,
+        bi_bow=t.bi_bow,
+        tri_keys=t.tri_keys,
+        tri_logp=t.tri_logp,
+    )
+    write_atomic(path, buf.getvalue())
 
 
 def load_lm(path: str | Path = DEFAULT_PATH) -> LanguageModel:

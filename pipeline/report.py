@@ -26,7 +26,7 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline.document import Correction, Document
 from pipeline.errors import ExitCode, InputFileError, VnocrError
-from pipeline.io import PageImage, load_pages, write_atomic
+from pipeline.io import PageImage, load_pages, read_bytes, write_atomic
 from pipeline.metrics import (
     DEFAULT_OPTIONS,
     Chunk,
@@ -784,10 +784,7 @@ def report_for(
 
 
 def _load_ocr(path: Path) -> str | Document:
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputFileError(f"{path}: cannot read ({e.strerror or e})") from e
+    data = read_bytes(path, path.name)
     if path.suffix.lower() == ".json" or data.lstrip()[:1] == b"{":
         try:
             obj = json.loads(data)

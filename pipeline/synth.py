@@ -14,22 +14,23 @@ caller, so the same inputs always give byte-identical pixels.
 from __future__ import annotations
 
 import argparse
-import contextlib
+import io
 import math
 import os
 import re
 import sys
-import tempfile
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
+
+from pipeline.io import write_atomic
 
 __all__ = [
     "PROFILES",
@@ -1225,42 +1226,15 @@ def synthesize(
 # --------------------------------------------------------------------------
 
 
-def _atomic(path: Path, write: Callable[[IO[bytes]], None]) -> None:
-    """Write via a temp file in the same folder + os.replace: readers never see half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w+b") as fh:  # TIFF appending reads back what it wrote
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def _write_text(path: Path, text: str) -> None:
-    data = text.encode("utf-8")
-
-    def write(fh: IO[bytes]) -> None:
-        fh.write(data)
-
-    _atomic(path, write)
+def _write_image(path: Path, img: Image.Image, **options: Any) -> None:
+    """Encode in memory (TIFF appending reads back what it wrote), then write atomically."""
+    buf = io.BytesIO()
+    img.save(buf, **options)
+    write_atomic(path, buf.getvalue())
 
 
 def _is_binary(arr: np.ndarray) -> bool:
     return arr.ndim == 2 and bool(np.all((arr == 0) | (arr == 255)))
-
-
-def _saver(img: Image.Image, **options: Any) -> Callable[[IO[bytes]], None]:
-    """A writer for ``_atomic`` that saves ``img`` with fixed options."""
-
-    def save(fh: IO[bytes]) -> None:
-        img.save(fh, **options)
-
-    return save
 
 
 def _mostly_white(arr: np.ndarray) -> bool:
@@ -1305,9 +1279,9 @@ def write_pages(
                 options = {"format": "PNG", "compress_level": level}
             else:
                 options = {"format": "JPEG", "quality": quality}
-            _atomic(img_path, _saver(_pil(page), dpi=(page.dpi, page.dpi), **options))
+            _write_image(img_path, _pil(page), dpi=(page.dpi, page.dpi), **options)
             gt_path = out_dir / f"{stem}-p{page.index}.gt.txt"
-            _write_text(gt_path, _page_text(page))
+            write_atomic(gt_path, _page_text(page))
             written += [img_path, gt_path]
         return written
     bilevel = all(_is_binary(p.pixels) for p in pages)
@@ -1325,9 +1299,9 @@ def write_pages(
         options = {"format": "PDF", "resolution": float(dpi)}
         if not bilevel:  # bilevel pages go in as CCITT G4, which takes no quality
             options["quality"] = quality
-    _atomic(doc_path, _saver(images[0], save_all=True, append_images=images[1:], **options))
+    _write_image(doc_path, images[0], save_all=True, append_images=images[1:], **options)
     gt_path = out_dir / f"{stem}.gt.txt"
-    _write_text(gt_path, "\f\n".join(_page_text(p) for p in pages))
+    write_atomic(gt_path, "\f\n".join(_page_text(p) for p in pages))
     return [doc_path, gt_path]
 
 
