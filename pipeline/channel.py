@@ -32,11 +32,12 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.errors import ModelFormatError
+from pipeline.resources import data_dir
 from pipeline.vietnamese import nfc
 
 FORMAT = "vnocr-confusions"
 FORMAT_VERSION = 1
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "models" / "confusions.json"
+DEFAULT_PATH = data_dir("models") / "confusions.json"
 REGIMES = ("markless", "vie")
 
 #: Vowel marks (NFD combining chars) and the stroke of đ, as one alphabet of "marks".

@@ -31,11 +31,12 @@ from pathlib import Path
 from types import MappingProxyType
 
 from pipeline.errors import ModelFormatError
+from pipeline.resources import data_dir
 from pipeline.vietnamese import ToneStyle, fold_key, nfc, place_tone, split_tone
 
 FORMAT = "vnocr-lexicon"
 FORMAT_VERSION = 1
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "lexicon"
+DEFAULT_DIR = data_dir("lexicon")
 
 #: The files of a lexicon folder and what each holds (one entry a line after the header).
 FILES = {

@@ -41,6 +41,7 @@ import numpy as np
 
 from pipeline.errors import InputFileError, ModelFormatError
 from pipeline.io import write_atomic
+from pipeline.resources import data_dir
 from pipeline.vietnamese import ToneStyle, nfc, place_tone
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ log = logging.getLogger(__name__)
 FORMAT = "vnocr-lm"
 FORMAT_VERSION = 1
 LN10 = math.log(10.0)
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "models" / "lm.npz"
+DEFAULT_PATH = data_dir("models") / "lm.npz"
 
 UNK, BOS, EOS, NUM = "<unk>", "<s>", "</s>", "<num>"
 SPECIALS = (UNK, BOS, EOS, NUM)
