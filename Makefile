@@ -25,7 +25,9 @@ bench: system venv
 	$(PY) bench/lm_bench.py
 	$(PY) bench/correct_bench.py
 	$(PY) bench/report_bench.py
-	$(PY) bench/structure_bench.py
+	$(PY) bench/structure_bench.py --ocr
+	$(PY) bench/preprocess_bench.py
+	$(PY) bench/layout_bench.py
 	$(PY) bench/batch_bench.py
 	$(PY) bench/parent_memory.py
 
