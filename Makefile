@@ -24,6 +24,7 @@ bench: system venv
 	$(PY) bench/ocr_bench.py
 	$(PY) bench/lm_bench.py
 	$(PY) bench/correct_bench.py
+	$(PY) bench/real_correct_bench.py
 	$(PY) bench/report_bench.py
 	$(PY) bench/structure_bench.py --ocr
 	$(PY) bench/preprocess_bench.py

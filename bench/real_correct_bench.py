@@ -1,0 +1,124 @@
+"""Correction on real Tesseract output: CER of vnocr's OCR before and after the correct stage.
+
+The synthesizer's renders are read almost perfectly by ``-l vie``, so they say little about
+the errors Tesseract makes on real pages (đ/d, ư/u, ô/o, Ổ read as Ỏ in capitals, "I" for
+"1"). Here the pages are real: every page of the born-digital PDFs of ../shared/real/digital
+(the PDF's own text layer is the ground truth) rasterised at 300 and 200 dpi, and the
+scanned pages with hand-made ground truth (tests/data/real/*.gt.txt).
+
+Reading order is not what this measures, so each ground-truth line is aligned with its
+best-matching stretch of the output (semi-global) and the edits are summed: the same
+figure for the text before and after correction, whatever the layout step did.
+Splits follow tests/data/real (tune / heldout); the figures to quote are the held-out ones.
+
+    .venv/bin/python bench/real_correct_bench.py [--dpi 300 200] [--show]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from layout_bench import GT_DIR, REAL, body_cer, read_gt, text_of  # noqa: E402
+from layout_cache import page_images, recognize  # noqa: E402
+
+from pipeline.correct import correct_document  # noqa: E402
+from pipeline.document import Document  # noqa: E402
+from pipeline.metrics import char_string, tokens  # noqa: E402
+
+
+def line_edits(hyp: str, ref_lines: list[str]) -> tuple[int, int]:
+    """(edits, reference characters): each reference line against its best stretch of hyp."""
+    edits = chars = 0
+    for line in ref_lines:
+        n = len(char_string(tokens(line)))
+        if n == 0:
+            continue
+        edits += round(body_cer(hyp, line) * n)
+        chars += n
+    return edits, chars
+
+
+def digital_pages(dpis: list[int]) -> list[tuple[str, str, int | None, object, list[str]]]:
+    """(name, split, dpi, page image, ground-truth lines) of every born-digital page."""
+    import pypdfium2 as pdfium
+
+    manifest = json.loads((GT_DIR / "digital" / "pages.json").read_text(encoding="utf-8"))
+    splits = {v["file"]: v["split"] for k, v in manifest.items() if not k.startswith("_")}
+    out = []
+    for file, split in splits.items():
+        src = REAL / "digital" / file
+        if not src.exists():
+            continue
+        pdf = pdfium.PdfDocument(str(src))
+        truth = [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+        pdf.close()
+        for dpi in dpis:
+            for image, text in zip(page_images(src, dpi), truth, strict=True):
+                lines = [ln.strip() for ln in text.splitlines() if ln.strip("_ \r\t")]
+                name = f"{Path(file).stem[:34]}_p{image.index + 1}"
+                out.append((name, split, dpi, image, lines))
+    return out
+
+
+def scanned_pages() -> list[tuple[str, str, int | None, object, list[str]]]:
+    manifest = json.loads((GT_DIR / "pages.json").read_text(encoding="utf-8"))
+    out = []
+    for name, item in manifest.items():
+        if name.startswith("_") or not (REAL / item["file"]).exists():
+            continue
+        src = REAL / item["file"]
+        image = page_images(src)[item["page"]]
+        lines = text_of(read_gt(GT_DIR / f"{name}.gt.txt")).splitlines()
+        out.append((name, item["split"], None, image, lines))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dpi", type=int, nargs="+", default=[300, 200])
+    ap.add_argument("--show", action="store_true", help="print each correction")
+    args = ap.parse_args(argv)
+    if not REAL.exists():
+        print(f"{REAL} not found: nothing to measure")
+        return 0
+    pages = digital_pages(args.dpi) + scanned_pages()
+    print(f"{'page':40} {'dpi':>4} {'split':8} {'raw CER':>8} {'corrected':>9} {'ratio':>6} "
+          f"{'changes':>7}")
+    totals: dict[str, list[int]] = {}
+    for name, split, dpi, image, lines in pages:
+        page = recognize(image)[0]  # preprocess, OCR (cached), layout; no correction
+        doc = Document(name=name, pages=(page,))
+        fixed = correct_document(doc)
+        e_raw, n = line_edits(page.text, lines)
+        e_fix, _ = line_edits(fixed.pages[0].text, lines)
+        n_changes = len(fixed.corrections)
+        row = totals.setdefault(split, [0, 0, 0, 0])
+        for i, v in enumerate((e_raw, e_fix, n, n_changes)):
+            row[i] += v
+        print(
+            f"{name:40} {dpi or '':>4} {split:8} {100 * e_raw / n:7.2f}% {100 * e_fix / n:8.2f}% "
+            f"{e_fix / max(e_raw, 1):6.2f} {n_changes:7d}",
+            flush=True,
+        )
+        if args.show:
+            for c in fixed.corrections:
+                print(f"      {c.before!r} -> {c.after!r} ({c.reason})")
+    print()
+    for split, (e_raw, e_fix, n, n_changes) in sorted(totals.items()):
+        print(
+            f"{split}: CER {100 * e_raw / n:.2f}% -> {100 * e_fix / n:.2f}% "
+            f"({e_fix / max(e_raw, 1):.2f} x raw; {e_raw - e_fix:+d} edits of {e_raw}; "
+            f"{n_changes} words changed; {n:,} reference characters)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
