@@ -89,8 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{REAL} not found: nothing to measure")
         return 0
     pages = digital_pages(args.dpi) + scanned_pages()
-    print(f"{'page':40} {'dpi':>4} {'split':8} {'raw CER':>8} {'corrected':>9} {'ratio':>6} "
-          f"{'changes':>7}")
+    print(
+        f"{'page':40} {'dpi':>4} {'split':8} {'raw CER':>8} {'corrected':>9} {'ratio':>6} "
+        f"{'changes':>7}"
+    )
     totals: dict[str, list[int]] = {}
     for name, split, dpi, image, lines in pages:
         page = recognize(image)[0]  # preprocess, OCR (cached), layout; no correction

@@ -34,16 +34,18 @@ def test_wheel_install_corrects_text(tmp_path: Path) -> None:
     """A wheel installed outside the checkout carries the LM, confusions and lexicon."""
     wheels = tmp_path / "wheels"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
-         "-w", str(wheels), str(REPO)],
-        check=True, cwd=tmp_path,
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(REPO)],
+        check=True,
+        cwd=tmp_path,
     )
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)  # its own pip: never touch this environment
     py = env_dir / "bin" / "python"
     target = subprocess.run(
         [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     # dependencies come from the test's own environment, appended after the new venv's own
     Path(target, "deps.pth").write_text("\n".join(site.getsitepackages()) + "\n")
