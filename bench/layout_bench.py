@@ -6,14 +6,18 @@ tests/data/real/digital/) rasterised at 200 and 300 dpi, and synthesized pages (
 order of header, title, recipients and signature lines). Raw OCR, no correction.
 
 "before" is plain ``tesseract -l vie --psm 3`` on the page as stored; "after" is the
-pipeline's own ``recognize_page`` (preprocessing, the same Tesseract pass, layout), its OCR
-pass read through bench/cache/layout. The gap column is after minus body-only after.
+pipeline's own ``recognize_page`` (preprocessing, the same Tesseract pass) and the layout
+stage with its second look (``analyze_layout(page, pixels, reader=Tesseract --psm 6)``;
+--no-reread leaves it out), OCR read through bench/cache/layout. "ocr s" is Tesseract's
+time (both calls), "lay s" the layout stage's own. The gap column is after minus body-only
+after.
 Body-only CER aligns the body ground truth with the best-matching stretch of the output,
 so it measures what OCR makes of the body whatever surrounds it: "body" is plain Tesseract's,
 "body/P" the preprocessed page's before layout, "body/L" after layout (LAYOUT LOST BODY
 flags body/L > body/P, BODY WORSE body/L > body).
 
     python bench/layout_bench.py [--real] [--digital] [--synth] [--profiles clean fax]
+        [--split tune|heldout] [--no-reread] [--show]
 """
 
 from __future__ import annotations
@@ -22,7 +26,6 @@ import argparse
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -96,7 +99,7 @@ def _table(gt_dir: Path, dpis: list[int | None], args: argparse.Namespace) -> No
     )
     sums: dict[str, list[float]] = {}
     for name, item in manifest.items():
-        if name.startswith("_"):
+        if name.startswith("_") or (args.split and item["split"] != args.split):
             continue
         src = REAL / (item["file"] if gt_dir == GT_DIR else f"digital/{item['file']}")
         if not src.exists():
@@ -107,9 +110,7 @@ def _table(gt_dir: Path, dpis: list[int | None], args: argparse.Namespace) -> No
         for dpi in dpis:
             raw = page_images(src, dpi)[item["page"]]
             plain, _ = first_pass(raw)
-            t0 = time.perf_counter()
-            laid, secs, unlaid = recognize(raw)
-            lsecs = time.perf_counter() - t0
+            laid, secs, unlaid, lsecs = recognize(raw, not args.no_reread)
             before, after = cer(plain.text, ref), cer(laid.text, ref)
             b_plain, b_lay = body_cer(plain.text, body), body_cer(laid.text, body)
             b_pre = body_cer(unlaid.text, body)
@@ -173,7 +174,7 @@ def synth(args: argparse.Namespace) -> None:
             for page in synthesize(src.read_text(encoding="utf-8"), profile, seed=7):
                 img = PageImage(src.name, page.index, page.dpi, page.pixels)
                 first, _ = first_pass(img)
-                laid, _, unlaid = recognize(img)
+                laid, _, unlaid, _ = recognize(img, not args.no_reread)
                 bad, checked = order_errors(laid.text, list(page.lines))
                 body = "\n".join(t for k, t in page.lines if k == "body")
                 bp = body_cer(first.text, body) if body else 0.0
@@ -196,6 +197,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--synth", action="store_true")
     parser.add_argument("--show", action="store_true", help="print the text and regions")
     parser.add_argument("--profiles", nargs="*", default=None)
+    parser.add_argument(
+        "--split", choices=("tune", "heldout"), help="real/digital pages of one split"
+    )
+    parser.add_argument(
+        "--no-reread", action="store_true", help="layout without its second look (no reader)"
+    )
     args = parser.parse_args(argv)
     if not (args.real or args.digital or args.synth):
         args.real = args.digital = args.synth = True

@@ -62,7 +62,10 @@ def recognize_page(
     prepared = preprocess(image, config.preprocess, debug_dir)
     page = replace(engine.recognize(prepared.image), index=image.index)
     if config.columns:
-        page = analyze_layout(page, prepared.image.pixels)
+        # lines the page-wide pass lost (lone page numbers, item-number columns) are read
+        # again as one block of text
+        reader = TesseractEngine(replace(config.ocr, psm=6))
+        page = analyze_layout(page, prepared.image.pixels, reader=reader)
     return page, prepared.summary()
 
 

@@ -4,12 +4,14 @@ Tesseract reads a page straight across, so the two-column header (issuing body, 
 and subject on the left; motto, place and date on the right) and the closing block
 (recipients left, signature right) come out interleaved, and seals, stamps, e-signature
 overlays and handwriting are read as text. This stage works on the word boxes of that
-first OCR pass (and, when given, the page image for seals and colour ink), so it costs no
-second pass:
+first OCR pass (and, when given, the page image for seals and colour ink):
 
+0. with a ``reader``, print the first pass lost (a lone page number, a column of item
+   numbers read as vertical text) is read again in one more OCR call (``reread``);
 1. marks that are not printed text are taken out and kept aside (``marks``);
 2. lines are cut at wide gaps; each run of lines that are not full-width text gets its
-   gutter: the widest white river (fewest words) in the middle of the text frame;
+   gutter: the widest white river in the middle of the text frame that the fewest line
+   pieces cross (never a word space inside one line);
 3. the leading run of one-sided and two-column lines is the header, the trailing one
    (from "Nơi nhận" or the signature title on) the closing block; centred lines under
    the header are the title; everything else is body, in Tesseract's order;
@@ -23,18 +25,24 @@ import logging
 import re
 from dataclasses import dataclass, replace
 from statistics import median
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pipeline.document import Line, Page, Region, enclosing
+from pipeline.document import Line, Page, Region, Word, enclosing
 from pipeline.layout import marks as _marks
 from pipeline.layout.geometry import (
     Frame,
     box_center_x,
+    left_edges,
     line_height,
     split_line,
     text_frame,
 )
+from pipeline.layout.reread import reread
+
+if TYPE_CHECKING:
+    from pipeline.ocr import OcrEngine
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +98,7 @@ class LayoutConfig:
     marks: bool = True  # take seals, stamps, e-signatures, handwriting out of the text
     title_center_tol: float = 0.06  # of the text width: how far off centre a title line may be
     small_font: float = 0.72  # a header line this much smaller than the text is a note
+    reread: bool = True  # with a reader: read again the print the first pass lost
 
 
 def order_columns(page: Page) -> Page:
@@ -98,12 +107,18 @@ def order_columns(page: Page) -> Page:
 
 
 def analyze_layout(
-    page: Page, pixels: np.ndarray | None = None, config: LayoutConfig | None = None
+    page: Page,
+    pixels: np.ndarray | None = None,
+    config: LayoutConfig | None = None,
+    reader: OcrEngine | None = None,
 ) -> Page:
     """Find the page's regions and return it in reading order, marks kept aside.
 
     ``pixels`` is the image the OCR saw (same size as ``page.width`` x ``page.height``);
-    without it seals are found only by what Tesseract read.
+    without it seals are found only by what Tesseract read. ``reader`` (an OCR engine
+    that reads a block of lines, Tesseract ``--psm 6``), with ``pixels``, reads again the
+    print the first pass lost (:mod:`pipeline.layout.reread`): one more OCR call on the
+    pages that need it.
     """
     cfg = config or LayoutConfig()
     if not page.lines or page.width <= 0 or any(ln.box is None for ln in page.lines):
@@ -111,10 +126,12 @@ def analyze_layout(
     if pixels is not None and pixels.shape[:2] != (page.height, page.width):
         log.warning("page %d: image size differs from the OCR's; marks from boxes only", page.index)
         pixels = None
+    lh = line_height(list(page.lines))
+    if reader is not None and pixels is not None and cfg.reread:
+        page = reread(page, pixels, reader, lh)
     lines = list(page.lines)
-    lh = line_height(lines)
     left, right = text_frame(lines, page.width)
-    frame = Frame(left, right, (left + right) / 2, lh)
+    frame = Frame(left, right, (left + right) / 2, lh, left_edges(lines, lh))
     marks: list[tuple[str, Line]] = []
     if cfg.marks:
         lines, marks = _marks.separate(lines, frame, page.width, pixels, page.dpi)
@@ -238,8 +255,13 @@ def _drop_noise(line: Line, lh: float) -> Line:
 
 def _gutter(split_lines: list[list[Line]], frame: Frame) -> float | None:
     """The x of the white river between two columns: the centre of the widest stretch, in
-    the middle 60 % of the text frame, that the fewest words cover. None without any
-    two-column line in the zone."""
+    the middle 60 % of the text frame, that the fewest line pieces cover. None without any
+    two-column line in the zone.
+
+    Pieces, not words, cover: a piece is a run of words closer than a column gap, so the
+    river cannot pass between two words of one line ("BỘ KHOA HỌC VÀ | CÔNG NGHỆ", where only
+    that line reaches); it must be clear over the whole run of lines, or crossed only by
+    lines (a centred title) that cross every other place as well."""
     if not any(len(segs) >= 2 for segs in split_lines):
         return None
     lo = int(frame.left + 0.2 * frame.width)
@@ -249,10 +271,9 @@ def _gutter(split_lines: list[list[Line]], frame: Frame) -> float | None:
     cover = np.zeros(hi - lo, dtype=np.int32)
     for segs in split_lines:
         for seg in segs:
-            for w in seg.words:
-                if w.box is not None:
-                    cover[max(w.box.left, lo) - lo : max(min(w.box.right, hi) - lo, 0)] += 1
-    low = cover <= cover.min() + 1
+            if seg.box is not None:
+                cover[max(seg.box.left, lo) - lo : max(min(seg.box.right, hi) - lo, 0)] += 1
+    low = cover == cover.min()
     best, best_len, start = 0, 0, None
     for x, flag in enumerate(np.append(low, False)):
         if flag and start is None:
@@ -441,15 +462,46 @@ def _title(
 
 def _columns(line: Line, segs: list[Line], frame: Frame) -> list[Line]:
     """The line's text on each side of the gutter: one segment per side, words in order
-    ("Số:      /2025/TT-BTC" is one line of the left column, not two)."""
-    del segs  # the gutter alone decides; kept for the call's symmetry with split_line
-    left = [w for w in line.words if w.box and box_center_x(w.box) < frame.gutter]
-    right = [w for w in line.words if not (w.box and box_center_x(w.box) < frame.gutter)]
+    ("Số:      /2025/TT-BTC" is one line of the left column, not two). A piece of the line
+    that crosses the gutter goes whole to the side of its centre ("BỘ KHOA HỌC VÀ CÔNG NGHỆ"
+    is one issuer line), unless its gap at the gutter is far wider than its word spaces."""
+    left: list[Word] = []
+    right: list[Word] = []
+    for seg in segs:
+        box = seg.box
+        if box is None:
+            right.extend(seg.words)
+            continue
+        cut = _cut_at(seg, frame) if box.left < frame.gutter < box.right else None
+        if cut is not None:
+            left.extend(seg.words[:cut])
+            right.extend(seg.words[cut:])
+        elif box_center_x(box) < frame.gutter:
+            left.extend(seg.words)
+        else:
+            right.extend(seg.words)
     return [
         replace(line, words=tuple(part), box=enclosing(w.box for w in part))
         for part in (left, right)
         if part
     ]
+
+
+def _cut_at(seg: Line, frame: Frame) -> int | None:
+    """Index of the first word right of the gutter when the piece's gap there is a column
+    gap that the line split missed (wider than half a line and twice its word spaces)."""
+    boxes = [w.box for w in seg.words if w.box is not None]
+    if len(boxes) != len(seg.words):
+        return None
+    gaps = [b.left - a.right for a, b in zip(boxes, boxes[1:], strict=False)]
+    for k, (a, b) in enumerate(zip(boxes, boxes[1:], strict=False)):
+        if a.right <= frame.gutter <= b.left:
+            others = gaps[:k] + gaps[k + 1 :]
+            space = median(others) if others else 0.0
+            if gaps[k] > max(0.5 * frame.line_height, 2 * space):
+                return k + 1
+            return None
+    return None
 
 
 def _small(seg: Line, lh: float, cfg: LayoutConfig) -> bool:

@@ -20,6 +20,9 @@ class Frame:
     right: float
     gutter: float
     line_height: float
+    #: Left edges that three or more confidently read lines start at (the margin, the
+    #: paragraph indent, a list's hanging indent): text there is print, not a margin note.
+    edges: tuple[float, ...] = ()
 
     @property
     def width(self) -> float:
@@ -30,6 +33,11 @@ class Frame:
     def center(self) -> float:
         """Horizontal centre of the text frame."""
         return (self.left + self.right) / 2
+
+    def at_edge(self, x: float) -> bool:
+        """Whether ``x`` is the text's left margin or another left edge of printed lines."""
+        tol = 0.5 * self.line_height
+        return abs(x - self.left) <= tol or any(abs(x - e) <= tol for e in self.edges)
 
 
 def split_line(line: Line, min_gap: float) -> list[Line]:
@@ -97,3 +105,24 @@ def text_frame(lines: list[Line], page_width: int) -> tuple[float, float]:
 def box_center_x(box: Box) -> float:
     """Horizontal centre of a box."""
     return (box.left + box.right) / 2
+
+
+def left_edges(lines: list[Line], line_height: float, min_lines: int = 3) -> tuple[float, ...]:
+    """Left edges shared by ``min_lines`` or more lines read surely (every word at 0.8 or
+    more): where printed lines start. Each edge is the median of its lines' left x."""
+    tol = 0.5 * line_height
+    xs = sorted(
+        ln.box.left
+        for ln in lines
+        if ln.box is not None and ln.words and all((w.conf or 0.0) >= 0.8 for w in ln.words)
+    )
+    edges: list[float] = []
+    k = 0
+    while k < len(xs):
+        j = k
+        while j + 1 < len(xs) and xs[j + 1] - xs[k] <= tol:
+            j += 1
+        if j - k + 1 >= min_lines:
+            edges.append(float(median(xs[k : j + 1])))
+        k = j + 1
+    return tuple(edges)

@@ -26,6 +26,9 @@ _SCANNER_APP = re.compile(r"(qu[ée]t\s*b[ằa]ng|scanned\s*with)\s*CamScanner",
 _STAMP_WORD = re.compile(r"^[\W_]*ĐẾN[\W_]*$")
 _STAMP_LINE = re.compile(r"(Chuyển\s*:|Lưu\s*hồ\s*sơ\s*số|^Số\s*:?\s*$|^Ngày\s*:?\s*$)")
 
+#: A line that is only a number ("5", "12.", "- 3 -", "b)"): a page or item number.
+_NUMBER_ONLY = re.compile(r"^[-–—(\s]*(\d{1,3}[.)]?|[a-zđ][.)])[-–—\s]*$")
+
 #: Mark kinds, as Region.kind values.
 SEAL, STAMP, ESIGN, HANDWRITING, MARGIN, NOTE = (
     "seal",
@@ -150,24 +153,31 @@ def line_mark(line: Line, frame: Frame, seals: list[Box]) -> str | None:
     lh = frame.line_height
     confs = [w.conf for w in line.words if w.conf is not None]
     mean = sum(confs) / len(confs) if confs else 1.0
-    outside = box.right < frame.left - 0.5 * lh or box.left > frame.right + 0.5 * lh
+    outside = (
+        box.right < frame.left - 0.5 * lh and not frame.at_edge(box.left)
+    ) or box.left > frame.right + 0.5 * lh
     if outside and mean < 0.8:  # printed lines out there (a signature name) read surely
         return MARGIN
     if confs and max(confs) < 0.6 and mean < 0.45 and not _flush_print(line, frame):
+        if _NUMBER_ONLY.match(text) and _letter_sized(line, frame):
+            return None  # a page or item number read unsurely is still print
         return HANDWRITING  # nothing on it reads as print: scribble, signature, specks
     return None
 
 
-def _flush_print(line: Line, frame: Frame) -> bool:
-    """A line that starts at the text's left margin in the text's letter size: the end of a
-    paragraph Tesseract read badly ("1§99/SGDĐT-CTrTT."), not handwriting."""
-    box = line.box
-    lh = frame.line_height
+def _letter_sized(line: Line, frame: Frame) -> bool:
+    """Whether the line's words are as tall as the text's (not a scrawl, not a speck)."""
     heights = sorted(w.box.height for w in line.words if w.box is not None)
-    if box is None or not heights:
-        return False
-    mid = heights[len(heights) // 2]
-    return abs(box.left - frame.left) <= 0.5 * lh and 0.6 * lh <= mid <= 1.5 * lh
+    lh = frame.line_height
+    return bool(heights) and 0.6 * lh <= heights[len(heights) // 2] <= 1.5 * lh
+
+
+def _flush_print(line: Line, frame: Frame) -> bool:
+    """A line that starts at the text's left margin (or another left edge of printed lines)
+    in the text's letter size: the end of a paragraph Tesseract read badly
+    ("1§99/SGDĐT-CTrTT.", "10, 11," read "1h LÍ:"), not handwriting."""
+    box = line.box
+    return box is not None and frame.at_edge(box.left) and _letter_sized(line, frame)
 
 
 def stamp_blocks(lines: list[Line]) -> set[int]:
