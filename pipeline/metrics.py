@@ -56,7 +56,8 @@ class CompareOptions:
     """What counts as a difference when a text is compared with its source.
 
     The defaults measure OCR as a reader sees it: case, punctuation and marks count; tone
-    placement style (hòa/hoà) and line breaks do not.
+    placement style (hòa/hoà), line breaks and the ellipsis character (… is printed like
+    the three dots OCR reads) do not.
     """
 
     ignore_case: bool = False
@@ -65,6 +66,8 @@ class CompareOptions:
     tone_style: ToneStyle | None = ToneStyle.OLD
     #: CER over the text with its spaces removed (split/joined words cost nothing).
     ignore_spaces: bool = False
+    #: "…" (one character) compares equal to "..." (three): they look the same on paper.
+    fold_ellipsis: bool = True
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form (the tone style as its name or None)."""
@@ -73,6 +76,7 @@ class CompareOptions:
             "ignore_punctuation": self.ignore_punctuation,
             "tone_style": self.tone_style.value if self.tone_style else None,
             "ignore_spaces": self.ignore_spaces,
+            "fold_ellipsis": self.fold_ellipsis,
         }
 
 
@@ -99,6 +103,8 @@ def _fold_style(word: str, style: ToneStyle) -> str:
 def normalize_token(token: str, options: CompareOptions = DEFAULT_OPTIONS) -> str:
     """One whitespace token as it is compared (may become "" when punctuation is removed)."""
     token = nfc(token)
+    if options.fold_ellipsis:
+        token = token.replace("\u2026", "...")
     if options.tone_style is not None:
         style = options.tone_style
         token = _WORD.sub(lambda m: _fold_style(m.group(0), style), token)

@@ -811,6 +811,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ignore-punctuation", action="store_true")
     parser.add_argument("--ignore-spaces", action="store_true", help="CER without spaces")
     parser.add_argument(
+        "--keep-ellipsis", action="store_true", help="count '…' and '...' as different"
+    )
+    parser.add_argument(
         "--tone-style",
         choices=("old", "new", "keep"),
         default="old",
@@ -825,6 +828,7 @@ def run(args: argparse.Namespace) -> int:
         ignore_punctuation=args.ignore_punctuation,
         tone_style=None if args.tone_style == "keep" else ToneStyle(args.tone_style),
         ignore_spaces=args.ignore_spaces,
+        fold_ellipsis=not args.keep_ellipsis,
     )
     ocr = _load_ocr(args.ocr)
     source = read_source(args.source)

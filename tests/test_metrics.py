@@ -129,6 +129,8 @@ def test_options() -> None:
     assert cer("trách nhiệm", "trách  nhiệm") == 0.0
     assert cer("tráchnhiệm", "trách nhiệm", options=spaces) == 0.0
     assert cer("tráchnhiệm", "trách nhiệm") > 0
+    assert cer("bon, sóc...", "bon, sóc\u2026") == 0.0  # the ellipsis prints as three dots
+    assert cer("bon, sóc...", "bon, sóc\u2026", options=CompareOptions(fold_ellipsis=False)) > 0
 
 
 viet = st.text(alphabet="aăâđeêioôơuưy àáảãạ\u0301\u0300,.", max_size=40)
