@@ -466,3 +466,120 @@ def test_item_numbers_read_as_vertical_text_are_read_again_not_set_aside() -> No
     for k, item in enumerate(["Nghiên cứu khoa học.", "Phát triển công nghệ.", "Bưu chính."]):
         assert f"{(1, 2, 7)[k]}. {item}" in lines
     assert "handwriting" not in _kinds(page)
+
+
+def test_draft_label_read_with_an_ocr_error_is_still_the_draft_label() -> None:
+    lines = (
+        _line(("QUỐC HỘI", 380), ("CỘNG HÒA XÃ HỘI", 1300), top=100),
+        _line(("Độc lập - Tự do", 1350), top=160),
+        _line(("Luậtsố:", 300), ("/2025/QH15", 520), ("Hà Nội, ngày", 1330), top=220),
+        _line(("| DỤ THẢO |", 300), top=380),  # "DỰ" misread, the box's sides read too
+        _line(("LUẬT", 880), top=480),
+        _line((BODY, 250), top=560),
+        _line((BODY, 250), top=620),
+    )
+    page = analyze_layout(Page(0, lines, width=2480, height=3508))
+    regions = {r.kind: r.text for r in page.regions}
+    assert regions["draft"] == "| DỤ THẢO |" and regions["title"] == "LUẬT"
+    assert regions["number"] == "Luậtsố: /2025/QH15"
+    assert _kinds(page) == ["header_left", "number", "header_right", "draft", "title", "body"]
+
+
+def test_a_blank_number_and_its_symbol_stay_one_line_of_the_left_column() -> None:
+    # The blank left for the number is the widest white stretch of the header: the gutter
+    # must not run through it and send "/TTr-BKHCN" to the right column.
+    lines = (
+        _line(("BỘ KHOA HỌC VÀ CÔNG NGHỆ", 250), ("CỘNG HÒA XÃ HỘI", 1250), top=100),
+        _line(("Độc lập - Tự do", 1300), top=160),
+        _line(("Số:", 300), ("/TTr-BKHCN", 900), ("Hà Nội, ngày tháng", 1180), top=220),
+        _line((BODY, 250), top=400),
+        _line((BODY, 250), top=460),
+    )
+    page = analyze_layout(Page(0, lines, width=2480, height=3508))
+    regions = {r.kind: r.text for r in page.regions}
+    assert regions["number"] == "Số: /TTr-BKHCN"
+    assert regions["header_right"] == "CỘNG HÒA XÃ HỘI\nĐộc lập - Tự do\nHà Nội, ngày tháng"
+
+
+def test_kinh_gui_beside_its_addressees_opens_the_body_not_the_header() -> None:
+    # "Kính gửi:" and the first addressee are cut apart by a wide tab: a "two-column" line
+    # after the header, which must not pull the addressees into the header's right column.
+    lines = (
+        _line(("SỞ Y TẾ BẮC NINH", 230), ("CỘNG HÒA XÃ HỘI", 1300), top=100),
+        _line(("Số: 6191/BVT-TCKT", 200), ("Bắc Ninh, ngày 27", 1400), top=160),
+        _line(("V/v đăng tải thông tin", 200), top=220),
+        _line(("Kính gửi:", 600), ("Cổng thông tin điện tử Quốc gia", 900), top=330),
+        _line(("Cổng thông tin điện tử Sở Y tế", 900), top=390),
+        _line((BODY, 250), top=480),
+        _line((BODY, 250), top=540),
+    )
+    page = analyze_layout(Page(0, lines, width=2480, height=3508))
+    regions = {r.kind: r.text for r in page.regions}
+    assert regions["header_right"] == "CỘNG HÒA XÃ HỘI\nBắc Ninh, ngày 27"
+    assert regions["subject"] == "V/v đăng tải thông tin"
+    assert regions["body"].startswith("Kính gửi: Cổng thông tin điện tử Quốc gia\nCổng thông")
+    assert "title" not in _kinds(page)
+
+
+def test_unsure_letters_in_the_right_margin_are_not_the_end_of_a_line() -> None:
+    # A seal cut by the page edge: its letters are read onto the ends of the body lines.
+    body = [_line((BODY, 250), top=300 + 60 * k) for k in range(12)]
+    seal = {4: ("S,", 0.09), 5: ("SỈ", 0.65), 6: ("CF", 0.19)}
+    lines = []
+    for k, line in enumerate(body):
+        if k in seal:
+            text, conf = seal[k]
+            top = line.box.top
+            word = Word(text, Box(2380, top, 2420, top + 40), conf)
+            line = Line((*line.words, word), line.box.union(word.box), block=1, par=1)
+        lines.append(line)
+    sure = _line((BODY, 250), ("12", 2390), top=1040)  # a number read surely stays
+    page = analyze_layout(Page(0, (*lines, sure), width=2480, height=3508))
+    assert _texts(page)[:12] == [BODY] * 12 and _texts(page)[12] == BODY + " 12"
+    assert [r.text for r in page.regions if r.kind == "margin"] == ["S,\nSỈ\nCF"]
+
+
+def test_receipt_stamp_beside_the_title_is_kept_aside_by_its_frame() -> None:
+    h, w = 1400, 2480
+    pixels = np.full((h, w), 255, dtype=np.uint8)
+    pixels[200:204, 60:600] = pixels[356:360, 60:600] = 0  # the stamp's ruled box
+    pixels[200:360, 60:64] = pixels[200:360, 596:600] = 0
+    pixels[250:252, 60:600] = 0  # the rule under the receiving office's name
+    lines = (
+        _line(("CHÍNH PHỦ", 380), ("CỘNG HÒA XÃ HỘI", 1300), top=40),
+        _line(("Số: 15/2020/NĐ-CP", 300), ("Hà Nội, ngày 31 tháng 12", 1200), top=100),
+        _line(("CỔNG THÔNG TIN", 80), top=205),
+        _line(("ĐẾN", 80), ("Giờ: 5", 200, 25), ("NGHỊ ĐỊNH", 800), top=260),
+        _line(("Ngày: 04/01", 200, 25), ("Quy định chi tiết Luật Chứng khoán", 620), top=300),
+        _line((BODY, 250), top=420),
+        _line((BODY, 250), top=480),
+    )
+    for ln in lines:  # ink where the words are
+        for wd in ln.words:
+            assert wd.box is not None
+            pixels[wd.box.top + 8 : wd.box.bottom - 8, wd.box.left : wd.box.right : 6] = 0
+    page = analyze_layout(Page(0, lines, width=w, height=h, dpi=300), pixels)
+    regions = {r.kind: r.text for r in page.regions}
+    assert regions["title"] == "NGHỊ ĐỊNH\nQuy định chi tiết Luật Chứng khoán"
+    stamp = "\n".join(r.text for r in page.regions if r.kind == "stamp")
+    assert "ĐẾN" in stamp and "Ngày: 04/01" in stamp and "ĐẾN" not in page.text
+    without = analyze_layout(Page(0, lines, width=w, height=h, dpi=300))
+    assert "ĐẾN" in without.text  # the frame, not the word alone, tells the stamp
+
+
+def test_punctuation_close_to_its_word_is_kept_and_a_stray_speck_is_not() -> None:
+    words = list(_line(("trưởng nhóm...", 250), ("Số cầm đầu", 620), top=300).words)
+    close = Word(").", Box(words[1].box.right - 2, 290, words[1].box.right + 30, 350), 0.0)
+    speck = Word("„", Box(1500, 300, 1560, 312), 0.0)  # conf 0.0 is faint, not unknown
+    line = Line((*words[:2], close, *words[2:], speck), Box(250, 290, 1560, 350), 1, 1)
+    page = analyze_layout(Page(0, (line, _line((BODY, 250), top=360)), width=2480, height=3508))
+    assert _texts(page)[0] == "trưởng nhóm... ). Số cầm đầu"
+
+
+def test_certified_copy_line_is_kept_aside() -> None:
+    lines = (
+        _line(("SAO Y; Bộ Khoa học và Công nghệ; 07/10/2025 17:23:24", 900), top=80),
+        _line((BODY, 250), top=300),
+    )
+    page = analyze_layout(Page(0, lines, width=2480, height=3508))
+    assert _texts(page) == [BODY] and _kinds(page) == ["body", "esign"]

@@ -8,7 +8,10 @@ first OCR pass (and, when given, the page image for seals and colour ink):
 
 0. with a ``reader``, print the first pass lost (a lone page number, a column of item
    numbers read as vertical text) is read again in one more OCR call (``reread``);
-1. marks that are not printed text are taken out and kept aside (``marks``);
+1. marks that are not printed text are taken out and kept aside (``marks``): seals,
+   receipt stamps (by the ruled box round their "ĐẾN"), e-signature and certified-copy
+   lines, handwriting, and what lies out in the margin read unsurely, whole lines or the
+   pieces a wide gap cuts off a line (a seal's letters at the page edge);
 2. lines are cut at wide gaps; each run of lines that are not full-width text gets its
    gutter: the widest white river in the middle of the text frame that the fewest line
    pieces cross (never a word space inside one line);
@@ -40,6 +43,7 @@ from pipeline.layout.geometry import (
     text_frame,
 )
 from pipeline.layout.reread import reread
+from pipeline.vietnamese import fold_key, strip_marks
 
 if TYPE_CHECKING:
     from pipeline.ocr import OcrEngine
@@ -75,11 +79,19 @@ MARK_KINDS = ("seal", "stamp", "esign", "handwriting", "margin", "note")
 REGION_KINDS = READING_ORDER + MARK_KINDS
 
 _NOI_NHAN = re.compile(r"^N[ơo]i\s*nh[ậa]n\b", re.IGNORECASE)
-_KINH_GUI = re.compile(r"^K[íi]nh\s*g[ửu]i", re.IGNORECASE)
+#: "Kính gửi", matched folded (OCR reads "Kinh gửi", "Kính gứi").
+_KINH_GUI = re.compile(r"^kinh\s*gui")
 _PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:Trang\s*)?\d{1,3}[-–—\s]*$", re.IGNORECASE)
-_NUMBER_LINE = re.compile(r"^(Luật\s+s|S)[ốo]\s*[:;.]")
+#: The "Số:" line, matched on the text without its marks (OCR reads "Só:", "Luậtsố:").
+_NUMBER_LINE = re.compile(r"^(Luat\s*s|S)o\s*[:;.]")
+#: A piece that is only the label of a number left blank to fill in ("Số:", "Luật số:"),
+#: and the number's symbol after the blank ("/TTr-BKHCN", "…/2025/QH15", "15 /UBND").
+_NUMBER_LABEL = re.compile(r"^(luat\s*)?so\s*[:;.]?$")
+_NUMBER_SYMBOL = re.compile(r"^[.…_\d]*/|^\d")
 _SUBJECT_LINE = re.compile(r"^(V/v|V/V|Về\s+việc)\b")
-_DRAFT = re.compile(r"^D[ỰU]\s*TH[ẢA]O(\s*\d{1,2})?$", re.IGNORECASE)
+#: The draft label, matched folded ("DỤ THẢO", "DU THAO 1" are OCR's "DỰ THẢO"), with
+#: the strokes of its box ("| DỰ THẢO |") allowed round it.
+_DRAFT = re.compile(r"^[\W_]*du\s*thao(\s*\d{1,2})?[\W_]*$")
 _DASHES = frozenset({"-", "–", "—"})
 _CONG_BAO = re.compile(r"^C[ÔO]NG\s*B[ÁA]O\b", re.IGNORECASE)
 _EDGE_NUMBER = re.compile(r"(^\d{1,4}\s+\S)|(\S\s+\d{1,4}$)")
@@ -130,20 +142,22 @@ def analyze_layout(
     if reader is not None and pixels is not None and cfg.reread:
         page = reread(page, pixels, reader, lh)
     lines = list(page.lines)
-    left, right = text_frame(lines, page.width)
+    min_gap = min(cfg.column_gap * page.width, cfg.column_gap_lines * lh)
+    # measured on line pieces: what a wide gap cuts off a line (a seal's letters at the page
+    # edge, a margin note) does not widen the frame
+    left, right = text_frame([p for ln in lines for p in split_line(ln, min_gap)], page.width)
     frame = Frame(left, right, (left + right) / 2, lh, left_edges(lines, lh))
     marks: list[tuple[str, Line]] = []
     if cfg.marks:
-        lines, marks = _marks.separate(lines, frame, page.width, pixels, page.dpi)
+        lines, marks = _marks.separate(lines, frame, page.width, pixels, page.dpi, min_gap)
         lines, routing = _marks.note_block(lines, frame, page.height)
         marks += routing
     if not lines:
         return replace(page, lines=(), regions=_mark_regions(marks, page.index))
 
     lines = [ln for ln in (_drop_noise(ln, lh) for ln in lines) if ln.words]
-    min_gap = min(cfg.column_gap * page.width, cfg.column_gap_lines * lh)
     lines, drafts = _take_drafts(lines, min_gap, page.height)
-    pieces = [split_line(ln, min_gap) for ln in lines]
+    pieces = [_join_number_label(split_line(ln, min_gap), ln) for ln in lines]
     # Runs of lines that are not full-width text share one gutter, measured on them alone.
     full = [
         len(p) == 1 and ln.box is not None and ln.box.width > 0.7 * frame.width
@@ -217,7 +231,7 @@ def _take_drafts(lines: list[Line], min_gap: float, height: int) -> tuple[list[L
             kept.append(line)
             continue
         segs = split_line(line, min_gap)
-        found = [s for s in segs if _DRAFT.match(s.text.strip())]
+        found = [s for s in segs if _DRAFT.match(fold_key(s.text.strip()))]
         if not found:
             kept.append(line)
             continue
@@ -231,26 +245,41 @@ def _take_drafts(lines: list[Line], min_gap: float, height: int) -> tuple[list[L
 def _drop_noise(line: Line, lh: float) -> Line:
     """Without specks and rules read as punctuation ("_", ":" at conf 0.05, a tall "|")
     that would bridge the gap between two columns. Kept as the text's: a line's first mark
-    set close to the next word (a misread number or bullet, "1." read as ``"'``) and a
-    confident dash however tall its box ("xanh - sạch" on a fax)."""
+    set close to the next word (a misread number or bullet, "1." read as ``"'``), a mark
+    set close to the word before it (its punctuation, "nhóm…)." read "nhóm..." + ").") and
+    a confident dash however tall its box ("xanh - sạch" on a fax)."""
     words = line.words
 
     def noise(k: int) -> bool:
         w = words[k]
         if any(ch.isalnum() for ch in w.text):
             return False
-        faint = (w.conf or 1.0) < 0.5
+        faint = (w.conf if w.conf is not None else 1.0) < 0.5
         tall = w.box is not None and w.box.height > 1.3 * lh and w.text not in _DASHES
         if not (faint or tall):
             return False
         if k == 0 and len(words) > 1 and w.box is not None and words[1].box is not None:
             return words[1].box.left - w.box.right >= 0.5 * lh
-        return True
+        prev = words[k - 1].box if k > 0 else None
+        return not (prev is not None and w.box is not None and w.box.left - prev.right < 0.2 * lh)
 
     keep = tuple(w for k, w in enumerate(words) if not noise(k))
     if len(keep) == len(words):
         return line
     return replace(line, words=keep, box=enclosing(w.box for w in keep))
+
+
+def _join_number_label(segs: list[Line], line: Line) -> list[Line]:
+    """The pieces of a line with a "Số:" piece joined to the piece after it: the blank
+    left for the number is not a column gap ("Số:      /TTr-BKHCN" is one line of the
+    left column, and no gutter runs through the blank)."""
+    for k, seg in enumerate(segs[:-1]):
+        nxt = segs[k + 1].words[0].text
+        if _NUMBER_LABEL.match(fold_key(seg.text.strip())) and _NUMBER_SYMBOL.match(nxt):
+            words = seg.words + segs[k + 1].words
+            joined = replace(line, words=words, box=enclosing(w.box for w in words))
+            return [*segs[:k], joined, *segs[k + 2 :]]
+    return segs
 
 
 def _gutter(split_lines: list[list[Line]], frame: Frame) -> float | None:
@@ -368,6 +397,8 @@ def _header_run(
         box = line.box
         if sides[i] == "across" or (box and box.top > 0.45 * height):
             break
+        if _KINH_GUI.match(fold_key(line.text)):
+            break  # "Kính gửi:" and its addressees open the body, however they are set
         fr = frames[i]
         if sides[i] == "right" and box is not None and right_centres:
             # A line centred on the page, not under the right column: the title.
@@ -408,7 +439,7 @@ def _header_run(
         box = lines[i].box
         if box is None or sides[i] != "left" or box.right > col_right:
             break
-        if box.top - prev_bottom > 0.9 * frame.line_height or _KINH_GUI.match(lines[i].text):
+        if box.top - prev_bottom > 0.9 * frame.line_height:
             break
         if abs(box_center_x(box) - col_mid) > 0.12 * (col_right - col_left):
             break  # not centred under the left column: the body's first line
@@ -451,6 +482,8 @@ def _title(
             continue
         box = lines[i].box
         if box is None or kinds[i] is not None or box.top > 0.5 * height:
+            break
+        if _KINH_GUI.match(fold_key(lines[i].text)):
             break
         ind_l, ind_r = box.left - frame.left, frame.right - box.right
         centred = abs(ind_l - ind_r) <= 2 * cfg.title_center_tol * frame.width
@@ -514,7 +547,7 @@ def _split_header_left(groups: dict[str, list[Line]]) -> None:
     """Under the issuer: the "Số:" line and the "V/v ..." subject lines after it."""
     left = groups["header_left"]
     for k, line in enumerate(left):
-        if _NUMBER_LINE.match(line.text):
+        if _NUMBER_LINE.match(strip_marks(line.text)):
             groups["header_left"] = left[:k]
             groups["number"] = [line]
             rest = left[k + 1 :]

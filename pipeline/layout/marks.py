@@ -7,17 +7,22 @@ large round ring of ink, colour ink is red (seal) or blue (signature, handwritin
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
 
 from pipeline.document import Box, Line, Word, enclosing
-from pipeline.layout.geometry import Frame
+from pipeline.layout.geometry import Frame, split_line
+from pipeline.vietnamese import fold_key
 
-#: E-signature overlays of government PDFs ("Ký bởi: ...", "Thời gian ký: ...").
+#: E-signature overlays of government PDFs ("Ký bởi: ...", "Thời gian ký: ...") and the
+#: copy line of an e-office ("SAO Y; ...; 07/10/2025 17:23:24").
 _ESIGN = re.compile(
     r"(K[ýy]\s*b[ởo]i\s*:|Th[ờo]i\s*gian\s*k[ýy]\s*:|Email\s*:\s*\S+@|"
-    r"@[\w.]+\.gov\.vn|\+07:00\b)",
+    r"@[\w.]+\.gov\.vn|\+07:00\b|"
+    r"^\W*(?-i:SAO\s*Y|SAO\s*L[ỤU]C|TR[ÍI]CH\s*SAO)\s*[;:,]|"  # a certified copy's line
+    r"\b\d{1,2}/\d{1,2}/\d{4}\s+\d{1,2}:\d{2}:\d{2}\b)",  # a signing time to the second
     re.IGNORECASE,
 )
 #: The footer a phone-scanning app prints on every page it makes.
@@ -112,13 +117,78 @@ def _in_ring(box: Box, seal: Box, shrink: float = 0.92) -> bool:
     return (cx - sx) ** 2 + (cy - sy) ** 2 <= rad * rad
 
 
+def _den_word(word: Word) -> bool:
+    """The "ĐẾN" of a receipt stamp, however its marks were read ("ĐÉN", "DEN")."""
+    text = word.text.strip("|[]():;.,'\"_-")
+    return text.isupper() and fold_key(text) == "den"
+
+
+def stamp_frames(lines: list[Line], pixels: np.ndarray | None, lh: float) -> list[Box]:
+    """The ruled boxes of receipt stamps: the hollow ink frame drawn round each "ĐẾN".
+
+    A registry's stamp is a printed rectangle (the receiving office's name on top, ĐẾN
+    and the Số/Ngày/Giờ fields under it) put down anywhere, often beside the title, so
+    Tesseract reads its words into the lines next to it; the frame tells them apart.
+    """
+    if pixels is None:
+        return []
+    found: list[Box] = []
+    for line in lines:
+        for word in line.words:
+            box = word.box
+            if box is None or not _den_word(word) or any(_inside(box, f) for f in found):
+                continue
+            frame = _frame_round(box, pixels, lh)
+            if frame is not None:
+                found.append(frame)
+    return found
+
+
+def _frame_round(box: Box, pixels: np.ndarray, lh: float) -> Box | None:
+    """The smallest hollow ink component round ``box`` of a stamp's size (3-25 line
+    heights wide, 1.5-12 tall), or None."""
+    from pipeline.preprocess.light import otsu_ink  # the preprocess package owns OpenCV
+    from pipeline.preprocess.scale import components
+
+    height, width = pixels.shape[:2]
+    x0, y0 = max(0, int(box.left - 14 * lh)), max(0, int(box.top - 8 * lh))
+    x1, y1 = min(width, int(box.right + 14 * lh)), min(height, int(box.bottom + 8 * lh))
+    crop = pixels[y0:y1, x0:x1]
+    if crop.ndim == 3:
+        crop = crop.mean(axis=2).astype(np.uint8)
+    if crop.size == 0:
+        return None
+    stats, _ = components(otsu_ink(crop))
+    best: Box | None = None
+    for x, y, w, h, area in stats.tolist():
+        if not (3 * lh <= w <= 25 * lh and 1.5 * lh <= h <= 12 * lh) or area > 0.3 * w * h:
+            continue
+        cand = Box(x0 + x, y0 + y, x0 + x + w, y0 + y + h)
+        if _inside(box, cand) and (best is None or w * h < best.width * best.height):
+            best = cand
+    return best
+
+
+def _inside(box: Box, frame: Box) -> bool:
+    """Whether the centre of ``box`` lies within ``frame``."""
+    cx, cy = (box.left + box.right) / 2, (box.top + box.bottom) / 2
+    return frame.left <= cx <= frame.right and frame.top <= cy <= frame.bottom
+
+
 def word_mark(
-    word: Word, line: Line, seals: list[Box], pixels: np.ndarray | None, frame: Frame
+    word: Word,
+    line: Line,
+    seals: list[Box],
+    pixels: np.ndarray | None,
+    frame: Frame,
+    stamps: Sequence[Box] = (),
 ) -> str | None:
     """The mark kind of one word, or None for printed text."""
     box = word.box
     if box is None:
         return None
+    if any(_inside(box, s) for s in stamps):
+        return STAMP
     conf = word.conf if word.conf is not None else 1.0
     if pixels is not None and pixels.ndim == 3:
         red, blue = colour_share(pixels, box)
@@ -150,19 +220,32 @@ def line_mark(line: Line, frame: Frame, seals: list[Box]) -> str | None:
         return None
     if any(w.box is not None and _in_ring(w.box, s) for w in line.words for s in seals):
         return None  # the seal decides, word by word
-    lh = frame.line_height
     confs = [w.conf for w in line.words if w.conf is not None]
     mean = sum(confs) / len(confs) if confs else 1.0
-    outside = (
-        box.right < frame.left - 0.5 * lh and not frame.at_edge(box.left)
-    ) or box.left > frame.right + 0.5 * lh
-    if outside and mean < 0.8:  # printed lines out there (a signature name) read surely
+    if _in_margin(line, frame):
         return MARGIN
     if confs and max(confs) < 0.6 and mean < 0.45 and not _flush_print(line, frame):
         if _NUMBER_ONLY.match(text) and _letter_sized(line, frame):
             return None  # a page or item number read unsurely is still print
         return HANDWRITING  # nothing on it reads as print: scribble, signature, specks
     return None
+
+
+def _in_margin(line: Line, frame: Frame) -> bool:
+    """Out in the left or right margin, clear of the text frame, and read unsurely: a
+    margin note, or the letters of a seal cut by the page edge. Printed lines out there (a
+    signature name, a page number) read surely."""
+    box = line.box
+    if box is None:
+        return False
+    lh = frame.line_height
+    outside = (
+        box.right < frame.left - 0.5 * lh and not frame.at_edge(box.left)
+    ) or box.left > frame.right + 0.5 * lh
+    if not outside:
+        return False
+    confs = [w.conf for w in line.words if w.conf is not None]
+    return (sum(confs) / len(confs) if confs else 1.0) < 0.8
 
 
 def _letter_sized(line: Line, frame: Frame) -> bool:
@@ -178,6 +261,18 @@ def _flush_print(line: Line, frame: Frame) -> bool:
     ("1§99/SGDĐT-CTrTT.", "10, 11," read "1h LÍ:"), not handwriting."""
     box = line.box
     return box is not None and frame.at_edge(box.left) and _letter_sized(line, frame)
+
+
+def _margin_words(line: Line, frame: Frame, min_gap: float) -> set[int]:
+    """Indices of the words of the line's pieces (cut at column gaps) out in the margin."""
+    pieces = split_line(line, min_gap)
+    out: set[int] = set()
+    start = 0
+    for piece in pieces:
+        if len(pieces) > 1 and _in_margin(piece, frame):
+            out.update(range(start, start + len(piece.words)))
+        start += len(piece.words)
+    return out
 
 
 def stamp_blocks(lines: list[Line]) -> set[int]:
@@ -200,10 +295,17 @@ def separate(
     page_width: int,
     pixels: np.ndarray | None,
     dpi: int | None,
+    min_gap: float | None = None,
 ) -> tuple[list[Line], list[tuple[str, Line]]]:
-    """Split the page's lines into printed text and marks (kind, line of mark words)."""
+    """Split the page's lines into printed text and marks (kind, line of mark words).
+
+    ``min_gap``: the column gap; a piece of a line cut off by one that lies out in the
+    margin and reads unsurely (a seal's letters at the page edge, "... tín dụng S,") is
+    a margin mark too, not the end of the line.
+    """
     seals = seal_boxes(pixels, dpi, frame.line_height)
     stamps = stamp_blocks(lines)
+    frames = stamp_frames(lines, pixels, frame.line_height)
     kept: list[Line] = []
     marks: list[tuple[str, Line]] = []
     for line in lines:
@@ -212,10 +314,14 @@ def separate(
         if kind is not None:
             marks.append((kind, line))
             continue
+        margin = _margin_words(line, frame, min_gap) if min_gap is not None else set()
         keep: list[Word] = []
         aside: dict[str, list[Word]] = {}
-        for word in line.words:
-            wk = word_mark(word, line, seals, pixels, frame)
+        for k, word in enumerate(line.words):
+            if k in margin:
+                wk: str | None = MARGIN
+            else:
+                wk = word_mark(word, line, seals, pixels, frame, frames)
             if wk is None:
                 keep.append(word)
             else:
