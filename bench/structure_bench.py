@@ -5,9 +5,12 @@ headings, as paths such as "Điều 3 > 1. > a)"), parses the annotated text, an
 figures per split (tuning / held_out; see bench/splits.json). ``--ocr`` also renders each
 text with the synthesizer, runs the vnocr pipeline on it (preprocess, Tesseract vie, reading
 order, correction unless --no-correct) and reports heading
-F1 on that raw OCR text. ``--time`` prints parse speed.
+F1 on that raw OCR text. ``--time`` prints parse speed. ``--stress`` damages the tuning
+texts the ways issue #4 found (OCR-damaged labels, wrapped article references, dash lists
+before headings, a number printed twice) and prints heading F1 against the parse of the
+undamaged text (for the doubled numbers, against it plus the doubled headings).
 
-    python bench/structure_bench.py [--ocr] [--profile scan] [--time] [--show NAME]
+    python bench/structure_bench.py [--ocr] [--profile scan] [--time] [--stress] [--show NAME]
 """
 
 from __future__ import annotations
@@ -56,7 +59,12 @@ def load_text(ann: dict) -> str:
 
 def heading_paths(sections: tuple[Section, ...], prefix: str = "") -> list[str]:
     """Heading paths ("Chương I > Điều 2 > 1.") of numbered nodes; lists (-, +) are skipped."""
-    out: list[str] = []
+    return [path for _, path in heading_entries(sections, prefix)]
+
+
+def heading_entries(sections: tuple[Section, ...], prefix: str = "") -> list[tuple[Section, str]]:
+    """Each numbered node with its heading path, in document order."""
+    out: list[tuple[Section, str]] = []
     for s in sections:
         if s.kind in HEADING_KINDS:
             key = (
@@ -69,13 +77,13 @@ def heading_paths(sections: tuple[Section, ...], prefix: str = "") -> list[str]:
             if s.kind == "dotted":
                 key = s.label
             path = f"{prefix} > {key}" if prefix else key
-            out.append(path)
-            out += heading_paths(s.children, path)
+            out.append((s, path))
+            out += heading_entries(s.children, path)
         elif s.kind == "appendix":
             path = f"{prefix} > Phụ lục" if prefix else "Phụ lục"
-            out += heading_paths(s.children, path)
+            out += heading_entries(s.children, path)
         else:
-            out += heading_paths(s.children, prefix)
+            out += heading_entries(s.children, prefix)
     return out
 
 
@@ -148,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", default="scan")
     ap.add_argument("--no-correct", action="store_true", help="with --ocr: skip correction")
     ap.add_argument("--time", action="store_true")
+    ap.add_argument("--stress", action="store_true", help="damaged tuning texts (issue #4)")
     ap.add_argument("--refresh", action="store_true", help="with --ocr: ignore the OCR cache")
     ap.add_argument(
         "--manifest", action="store_true", help="kind counts vs manifest.jsonl (tuning files)"
@@ -216,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
             )
     if args.time:
         _timing()
+    if args.stress:
+        _stress()
     if args.manifest:
         _manifest()
     return 0
@@ -274,6 +285,110 @@ def _manifest() -> None:
         )
         flag = "" if got == exp else "  *"
         print(f"  {name[:60]:60s} {got} / {exp}{flag}")
+
+
+#: OCR misreadings of labels injected by --stress (label at a line start -> what OCR printed).
+_DAMAGE = {
+    "i)": ("¡)", "í)", "l)", "!)"),
+    "o)": ("o0)", "0)", "ô)"),
+    "g)": ("q)", "ø)"),
+    "e)": ("c)", "é)"),
+    "1.": ("l.", "I."),
+    "2.": ("Z.",),
+    "5.": ("S.", "s."),
+    "6.": ("b.", "G."),
+    "8.": ("B.",),
+}
+
+
+def _stress(seed: int = 0) -> None:
+    """Heading F1 of damaged tuning texts against the parse of the undamaged ones."""
+    import random
+    import re
+    from collections import Counter
+
+    splits = json.loads((REPO / "bench" / "splits.json").read_text(encoding="utf-8"))
+    dev = REPO.parent / "shared" / "corpus" / "dev"
+    texts = [(dev / n).read_text(encoding="utf-8") for n in splits["tuning"] if (dev / n).exists()]
+    texts += [
+        load_text({"file": f"samples/{p.name}"}) for p in sorted((REPO / "samples").glob("*.txt"))
+    ]
+    rnd = random.Random(seed)
+    article = re.compile(r"^Điều (\d+)\. ")
+    first = re.compile(r"^(1\.|I\.|a\)) ")
+
+    def labels(t: str) -> list[str]:
+        lines = t.split("\n")
+        hits = [i for i, s in enumerate(lines) if s[:2] in _DAMAGE or s[:3].rstrip() in _DAMAGE]
+        for i in rnd.sample(hits, len(hits) // 10):
+            key = lines[i][:2] if lines[i][:2] in _DAMAGE else lines[i][:3].rstrip()
+            lines[i] = rnd.choice(_DAMAGE[key]) + lines[i][len(key) :]
+        return lines
+
+    def references(t: str, run_on: bool) -> list[str]:
+        lines = t.split("\n")
+        arts = [(i, int(m.group(1))) for i, s in enumerate(lines) if (m := article.match(s))]
+        places = []
+        for (i0, _), (i1, k) in zip(arts, arts[1:], strict=False):
+            body = [j for j in range(i0 + 1, i1) if len(lines[j]) > 60 and lines[j][:1].isalpha()]
+            if body:
+                places.append((rnd.choice(body), k + rnd.randint(0, 1)))
+        for j, k in sorted(places, reverse=True):
+            lines[j] = lines[j].rstrip(".;:") if run_on else lines[j]
+            lines.insert(j + 1, f"Điều {k} Nghị định này.")
+        return lines
+
+    def dashes(t: str) -> list[str]:
+        out = []
+        for s in t.split("\n"):
+            if first.match(s) and rnd.random() < 0.5:
+                out.append("- Căn cứ tình hình thực tế của cơ quan, đơn vị;")
+            out.append(s)
+            if first.match(s) and rnd.random() < 0.5:
+                out.append("- Bảo đảm đúng quy định;")
+        return out
+
+    def doubled(t: str) -> tuple[list[str], list[str]]:
+        """A copy of a numbered item's first line put before it: the number printed twice;
+        also the heading paths the copies add."""
+        where = {s.line: (s.label, path) for s, path in heading_entries(parse(t).sections)}
+        out, extra = [], []
+        for i, s in enumerate(t.split("\n")):
+            label, path = where.get(i, ("", ""))
+            if label[:-1].isdigit() and s.startswith(label + " ") and rnd.random() < 0.15:
+                out.append(label + " Nội dung bổ sung của khoản này.")
+                extra.append(path)
+            out.append(s)
+        return out, extra
+
+    print("stress (tuning texts damaged as issue #4 found; F1 against the undamaged parse):")
+    for name in ("labels", "references", "references+run-on", "dashes", "doubled"):
+        tot: Counter[str] = Counter()
+        for t in texts:
+            gold = heading_paths(parse(t).sections)
+            if name == "doubled":
+                lines, extra = doubled(t)
+                pred_doc = parse("\n".join(lines))
+                pred = heading_paths(pred_doc.sections)
+                tot["dups"] += len(extra)
+                tot["logged"] += len(pred_doc.steps[-1].settings.get("duplicates", []))
+                gold = gold + extra
+            else:
+                if name == "labels":
+                    lines = labels(t)
+                elif name == "dashes":
+                    lines = dashes(t)
+                else:
+                    lines = references(t, run_on=name.endswith("run-on"))
+                pred = heading_paths(parse("\n".join(lines)).sections)
+            tp, np_, ng = f1(pred, gold)
+            tot["tp"] += tp
+            tot["pred"] += np_
+            tot["gold"] += ng
+        p = tot["tp"] / max(tot["pred"], 1)
+        r = tot["tp"] / max(tot["gold"], 1)
+        extra_s = f" (doubled {tot['dups']}, logged {tot['logged']})" if name == "doubled" else ""
+        print(f"  {name:18s} P={p:.3f} R={r:.3f} F1={2 * p * r / max(p + r, 1e-9):.3f}{extra_s}")
 
 
 def _timing() -> None:

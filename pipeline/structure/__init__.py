@@ -3,7 +3,9 @@
 ``parse(text_or_document)`` returns a new, frozen :class:`~pipeline.document.Document`
 whose ``header``, ``sections``, ``recipients`` and ``signature`` are filled, with every
 numbering repair appended to ``corrections`` (reason ``"numbering"``) and a ``Step``
-saying the structure stage ran. It never raises on text, however broken.
+saying the structure stage ran; labels printed twice in one list (a typo in the source,
+kept as two headings, never renumbered) are listed in the step's ``duplicates`` as
+``[page, line, label]``. It never raises on text, however broken.
 
 JSON schema ``vnocr.structure`` version 1 (:func:`to_dict`, :func:`to_json`)::
 
@@ -39,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.document import Document, Section, Step
-from pipeline.structure.body import parse_body, split_addressees
+from pipeline.structure.body import parse_body_logged, split_addressees
 from pipeline.structure.closing import is_recipients_start, is_signature_start, parse_closing
 from pipeline.structure.header import parse_header
 from pipeline.structure.lines import SrcLine, fold, from_document, from_text, strip_spec_markers
@@ -92,13 +94,16 @@ def _run(doc: Document, lines: list[SrcLine]) -> Document:
     head = parse_header(lines)
     addressees, start = split_addressees(lines, head.body_start, len(lines))
     end = _closing_start(lines, start)
-    sections, repairs = parse_body(lines[start:end])
+    sections, repairs, twice = parse_body_logged(lines[start:end])
     closing = parse_closing(lines, end)
-    appendices, more = _appendices(lines[closing.end :])
+    appendices, more, twice_more = _appendices(lines[closing.end :])
     header = replace(head.header, addressees=addressees)
-    step = Step(
-        "structure", _STAGE_VERSION, {"lines": len(lines), "repairs": len(repairs) + len(more)}
-    )
+    settings = {
+        "lines": len(lines),
+        "repairs": len(repairs) + len(more),
+        "duplicates": [list(d) for d in twice + twice_more],
+    }
+    step = Step("structure", _STAGE_VERSION, settings)
     return replace(
         doc,
         header=header,
@@ -119,10 +124,12 @@ def _closing_start(lines: list[SrcLine], start: int) -> int:
     return len(lines)
 
 
-def _appendices(lines: list[SrcLine]) -> tuple[tuple[Section, ...], tuple[Any, ...]]:
+def _appendices(
+    lines: list[SrcLine],
+) -> tuple[tuple[Section, ...], tuple[Any, ...], tuple[tuple[int, int, str], ...]]:
     """Annexes printed after the signature, each parsed as its own tree."""
     if not any(not s.blank for s in lines):
-        return (), ()
+        return (), (), ()
     starts = [0] + [
         i
         for i, s in enumerate(lines)
@@ -130,6 +137,7 @@ def _appendices(lines: list[SrcLine]) -> tuple[tuple[Section, ...], tuple[Any, .
     ]
     out: list[Section] = []
     repairs: list[Any] = []
+    twice: list[tuple[int, int, str]] = []
     for a, b in zip(starts, starts[1:] + [len(lines)], strict=True):
         chunk = lines[a:b]
         title: list[str] = []
@@ -147,7 +155,7 @@ def _appendices(lines: list[SrcLine]) -> tuple[tuple[Section, ...], tuple[Any, .
             first = first or s
             title.append(s.text.strip())
             k += 1
-        children, fixes = parse_body(chunk[k:])
+        children, fixes, dup = parse_body_logged(chunk[k:])
         if not title and not children:
             continue
         node = Section(
@@ -161,7 +169,8 @@ def _appendices(lines: list[SrcLine]) -> tuple[tuple[Section, ...], tuple[Any, .
         )
         out.append(node)
         repairs.extend(fixes)
-    return tuple(out), tuple(repairs)
+        twice.extend(dup)
+    return tuple(out), tuple(repairs), tuple(twice)
 
 
 def _is_label(text: str) -> bool:

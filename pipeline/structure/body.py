@@ -6,17 +6,36 @@ sentence, or "Điều 6 của Nghị định này" at a line start, stay text. D
 read the way the sequence needs ("11." after I. is II.) and every such repair is logged.
 Lines that do not start a node are joined into paragraphs: a line continues the paragraph
 above when that one neither ended a sentence nor stopped short of the text width.
+
+What the blind held-out measurement taught (issue #4): an article or chapter line printed
+without the punctuation the document's other headings use ("Điều 4 Thông tư này.") is
+text when the same number follows later in the usual form, or when the line above is a
+sentence that runs on; a label OCR damaged ("¡)", "S.") is read as the one its neighbours
+need, and a gap in a list does not end it; dash lists are the lowest level and close
+before any numbered heading; a number printed twice stays two headings (logged).
 """
 
 from __future__ import annotations
 
+import bisect
+import logging
 import re
 import statistics
 from dataclasses import dataclass, field
 
 from pipeline.document import Correction, Section
 from pipeline.structure.lines import SrcLine, fold, is_upper
-from pipeline.structure.numbering import FIXED_RANK, Candidate, Reading, read_line
+from pipeline.structure.numbering import (
+    FIXED_RANK,
+    Candidate,
+    Reading,
+    damaged_label,
+    label_of,
+    read_line,
+    shape_fits,
+)
+
+log = logging.getLogger(__name__)
 
 #: Labelled fields ("Cơ quan chủ trì: ...") recognised inside sections, folded.
 FIELD_LABELS = (
@@ -51,6 +70,14 @@ _FIELD = re.compile(r"^[-+•]?\s*(?P<label>[^\s:][^:]{1,40}?)\s*:\s*(?P<value>.
 _LIST_KINDS = ("letter", "dash", "plus", "nparen")
 _SENTENCE_END = (".", ";", ":", "!", "?", "./.")
 _TITLED = ("phan", "chuong", "muc", "dieu", "roman", "upper")
+_BULLETS = ("dash", "plus")
+#: Kinds whose gaps and repeats are accepted (a lost or doubled item; never Điều/Chương).
+_SEQUENTIAL = ("number", "letter", "nparen", "roman", "upper")
+#: How far a damaged label looks ahead for the next label of its list.
+LOOKAHEAD = 60
+#: Depth of each kind in the usual tree, to stop a look-ahead at a higher heading.
+_ORDER = {"phan": 0, "chuong": 1, "muc": 2, "dieu": 3, "roman": 4, "upper": 4, "number": 5}
+_ORDER |= {"dotted": 5, "letter": 6, "nparen": 6}
 
 
 @dataclass(slots=True)
@@ -95,6 +122,12 @@ class _State:
     para_field: str = ""
     prev_text: str = ""
     quoted: int = 0  # lines left in a quoted passage (an amended article), 0 = none
+    texts: list[str] = field(default_factory=list)  # each line, stripped
+    cands: list[Candidate | None] = field(default_factory=list)  # read_line of each line
+    bare: dict[str, bool] = field(default_factory=dict)  # legal kind -> bare form is usual
+    formal: dict[str, list[int]] = field(default_factory=dict)  # kind -> lines in usual form
+    run_on: bool = False  # the line above is a sentence that runs on into this one
+    duplicates: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 def split_addressees(lines: list[SrcLine], start: int, end: int) -> tuple[tuple[str, ...], int]:
@@ -117,18 +150,91 @@ def split_addressees(lines: list[SrcLine], start: int, end: int) -> tuple[tuple[
 
 def parse_body(lines: list[SrcLine]) -> tuple[tuple[Section, ...], tuple[Correction, ...]]:
     """The section tree of ``lines`` (the body only) and the numbering repairs made."""
+    sections, repairs, _ = parse_body_logged(lines)
+    return sections, repairs
+
+
+def parse_body_logged(
+    lines: list[SrcLine],
+) -> tuple[tuple[Section, ...], tuple[Correction, ...], tuple[tuple[int, int, str], ...]]:
+    """:func:`parse_body`, and the labels printed twice in one list as (page, line, label)."""
     root = _Node("root")
     state = _State(root, [], {}, set(), [])
+    state.texts = [s.text.strip() for s in lines]
+    state.cands = [read_line(t) if t else None for t in state.texts]
+    _legal_forms(state)
     wrap = _wrap_width(lines)
-    for src in lines:
+    for idx, src in enumerate(lines):
         text = src.text.strip()
         if not text:
             _close(state)
             continue
-        _line(state, src, text, wrap)
+        state.run_on = _runs_on(state, wrap)
+        _line(state, src, text, wrap, idx)
         state.prev_text = text
     _close(state)
-    return tuple(c.freeze(1) for c in root.children), tuple(state.repairs)
+    return (
+        tuple(c.freeze(1) for c in root.children),
+        tuple(state.repairs),
+        tuple(state.duplicates),
+    )
+
+
+def _is_bare(cand: Candidate) -> bool:
+    """A legal keyword and number, no punctuation, then text ("Điều 4 Thông tư này.")."""
+    return not cand.sep and bool(cand.rest)
+
+
+def _legal_forms(state: _State) -> None:
+    """Which form each legal level is printed in here, and where the usual ones are.
+
+    The bare form ("Điều 4 Thi hành") is this document's style only when it outnumbers
+    the others twice over: cross-references wrapped to a line start take that form too.
+    Otherwise the usual form is the most common other one ("Điều 4. Thi hành"); a wrapped
+    reference that ends a sentence ("Điều 6.") has a form of its own and is not counted.
+    """
+    forms: dict[str, dict[tuple[str, bool], list[int]]] = {}
+    for idx, cand in enumerate(state.cands):
+        if cand is None or cand.readings[0].kind not in FIXED_RANK:
+            continue
+        by_form = forms.setdefault(cand.readings[0].kind, {})
+        by_form.setdefault((cand.sep, bool(cand.rest)), []).append(idx)
+    for kind, by_form in forms.items():
+        bare = len(by_form.pop(("", True), []))
+        other = sum(len(v) for v in by_form.values())
+        state.bare[kind] = other == 0 or bare > 2 * other
+        if by_form:
+            state.formal[kind] = max(by_form.values(), key=len)
+
+
+def _weak_legal(state: _State, idx: int, cand: Candidate, r: Reading) -> bool:
+    """A bare-form legal line that is text: the next one of its level in the usual form
+    has the same number or a lower one (headings only go up), or the line above is a
+    sentence running on into it."""
+    if state.bare.get(r.kind, True) or not _is_bare(cand):
+        return False
+    if state.run_on:
+        return True
+    formal = state.formal.get(r.kind, [])
+    at = bisect.bisect_right(formal, idx)
+    if at == len(formal):
+        return False
+    later = state.cands[formal[at]]
+    return later is not None and any(
+        x.kind == r.kind and x.value <= r.value for x in later.readings
+    )
+
+
+def _runs_on(state: _State, wrap: float) -> bool:
+    """True when the line above is a hard-wrapped sentence that goes on into this line:
+    it did not end a sentence and reached the text width (heading titles excepted)."""
+    prev = state.prev_text
+    node = state.para_node
+    if not prev or state.para is None or not wrap or prev.endswith(_SENTENCE_END):
+        return False
+    if node is not None and state.para is node.title and node.kind in _TITLED:
+        return False
+    return len(prev) >= 0.7 * wrap
 
 
 def _wrap_width(lines: list[SrcLine]) -> float:
@@ -145,7 +251,7 @@ def _wrap_width(lines: list[SrcLine]) -> float:
 QUOTE_LIMIT = 400
 
 
-def _line(state: _State, src: SrcLine, text: str, wrap: float) -> None:
+def _line(state: _State, src: SrcLine, text: str, wrap: float, idx: int) -> None:
     if state.quoted:
         state.quoted = 0 if "”" in text else state.quoted - 1
         _text(state, src, text)
@@ -155,7 +261,7 @@ def _line(state: _State, src: SrcLine, text: str, wrap: float) -> None:
         _close(state)
         _text(state, src, text)
         return
-    cand = read_line(text)
+    cand = state.cands[idx]
     field_m = _field(text)
     if field_m and (cand is None or cand.readings[0].kind in ("dash", "plus")):
         _close(state)
@@ -164,9 +270,13 @@ def _line(state: _State, src: SrcLine, text: str, wrap: float) -> None:
         owner.fields[label] = value
         state.para, state.para_node, state.para_field = [value], owner, label
         return
-    choice = _choose(state, cand) if cand else None
-    if choice is not None and cand is not None:
-        reading, depth = choice
+    choice = _choose(state, cand, idx) if cand else None
+    if choice is None or choice[0] < 3:  # not a plain continuation: a damaged label?
+        fix = _damaged(state, text, idx)
+        if fix is not None and (choice is None or fix[0] > choice[0]):
+            choice = fix
+    if choice is not None:
+        _, reading, depth, cand = choice
         _close(state)
         _open(state, src, cand, reading, depth)
         return
@@ -255,19 +365,78 @@ def _field_owner(state: _State) -> _Node:
     return node
 
 
-def _choose(state: _State, cand: Candidate) -> tuple[Reading, int] | None:
-    """The best reading of a label and the stack depth its node goes to, if any fits."""
-    best: tuple[float, Reading, int] | None = None
+_Choice = tuple[float, Reading, int, Candidate]
+
+
+def _choose(state: _State, cand: Candidate, idx: int) -> _Choice | None:
+    """The best reading of a label, its score and the stack depth its node goes to."""
+    best: _Choice | None = None
     for r in cand.readings:
+        if r.kind in FIXED_RANK and _weak_legal(state, idx, cand, r):
+            continue
         score, depth = _score(state, r)
-        if (
-            r.repaired
-        ):  # a repair needs the sequence behind it; digits read as Roman, a continuation
+        # a repair needs the sequence behind it; digits read as Roman, a continuation
+        if r.repaired:
             digits = cand.raw.rstrip(".):").isdigit()
             score = score - 0.5 if score >= 3 or (score >= 2 and not digits) else 0
         if score >= 1 and (best is None or score > best[0]):
-            best = (score, r, depth)
-    return (best[1], best[2]) if best else None
+            best = (score, r, depth, cand)
+    return best
+
+
+def _damaged(state: _State, text: str, idx: int) -> _Choice | None:
+    """A label OCR damaged ("¡)" for i), "S." for 5.) read as the next of its list, when
+    its shape fits that label or the next label of the list is the one after it; or as
+    the 1. that opens a list ("I." / "l.") when its shape fits and a 2. comes next."""
+    got = damaged_label(text)
+    if got is None or state.run_on:
+        return None
+    tok, sep, rest = got
+    kinds = ("number",) if sep == "." else ("letter", "nparen")
+    stack = state.stack
+    at = next((d for d in range(len(stack) - 1, -1, -1) if stack[d].kind in kinds), None)
+    if at is not None:  # the next item of the open list (or e) after d), a text skipping đ))
+        kind, due = stack[at].kind, stack[at].value + 1
+        for value in (due, due + 1) if (kind, due) == ("letter", 5) else (due,):
+            if shape_fits(tok, kind, value) or _next_is(state, idx, kind, value + 1):
+                return _repair(tok, sep, rest, kind, value, 2.5, at)
+    # the first item of a new list: shape and the next label must agree
+    if sep == "." and shape_fits(tok, "number", 1) and _next_is(state, idx, "number", 2):
+        return _repair(tok, sep, rest, "number", 1, 2.75, _list_base(stack))  # beats Roman I.
+    return None
+
+
+def _repair(tok: str, sep: str, rest: str, kind: str, value: int, score: float, at: int) -> _Choice:
+    reading = Reading(kind, value, label_of(kind, value), True)
+    return score, reading, at, Candidate(tok + sep, (reading,), rest.strip(), sep)
+
+
+def _list_base(stack: list[_Node]) -> int:
+    """Where a new list of labelled items goes: under the innermost node that is not a
+    dash or plus item (the lowest level) nor the preamble."""
+    base = len(stack)
+    while base and stack[base - 1].kind in ("preamble", *_BULLETS):
+        base -= 1
+    return base
+
+
+def _next_is(state: _State, idx: int, kind: str, value: int) -> bool:
+    """True when the next label of ``kind`` below line ``idx`` is ``value``, as printed or
+    damaged into its shape ("Z." for 2.); False when a higher heading comes first."""
+    rank = _ORDER[kind]
+    end = min(len(state.cands), idx + 1 + LOOKAHEAD)
+    for j in range(idx + 1, end):
+        cand = state.cands[j]
+        readings = cand.readings if cand else ()
+        got = next((r.value for r in readings if r.kind == kind and not r.repaired), None)
+        if got is not None:
+            return got == value
+        damaged = damaged_label(state.texts[j])
+        if damaged and damaged[1] == (")" if kind != "number" else "."):
+            return shape_fits(damaged[0], kind, value)
+        if cand is not None and _ORDER.get(cand.readings[0].kind, 99) < rank:
+            return False
+    return False
 
 
 def _score(state: _State, r: Reading) -> tuple[float, int]:
@@ -287,11 +456,10 @@ def _score(state: _State, r: Reading) -> tuple[float, int]:
         if last + 1 < r.value <= last + 3:
             return 1.0, depth
         return 0.0, depth
-    base = len(stack)
-    while base and stack[base - 1].kind == "preamble" and r.kind not in ("dash", "plus"):
-        base -= 1
+    # a labelled heading closes dash and plus lists (the lowest level) above it
+    base = len(stack) if r.kind in _BULLETS else _list_base(stack)
     same = next((d for d in range(base - 1, -1, -1) if stack[d].kind == r.kind), None)
-    if r.kind in ("dash", "plus"):
+    if r.kind in _BULLETS:
         return 2.0, (same if same is not None else base)
     if same is not None:
         prev = stack[same].value
@@ -303,6 +471,13 @@ def _score(state: _State, r: Reading) -> tuple[float, int]:
             return 1.5, same
         if r.kind in ("roman", "upper") and prev + 1 < r.value <= prev + 2:
             return 1.0, same
+        if r.kind in _SEQUENTIAL and not state.run_on:
+            if r.value == prev:  # printed twice (a typo in the source): kept, and logged
+                return 1.5, same
+            if r.value == prev + 2:  # one item lost (OCR could not read its label)
+                return 1.5, same
+            if r.value == prev + 3:
+                return 1.0, same
         return 0.0, same
     if r.value == 1:
         return 2.5, base
@@ -312,6 +487,12 @@ def _score(state: _State, r: Reading) -> tuple[float, int]:
 
 
 def _open(state: _State, src: SrcLine, cand: Candidate, r: Reading, depth: int) -> None:
+    if depth < len(state.stack) and r.kind not in _BULLETS:
+        twin = state.stack[depth]
+        same = twin.value == r.value and (r.kind != "dotted" or twin.label == cand.raw)
+        if twin.kind == r.kind and same and r.kind not in FIXED_RANK:
+            log.info("page %d line %d: %s printed twice in one list", src.page, src.line, cand.raw)
+            state.duplicates.append((src.page, src.line, r.label if r.repaired else cand.raw))
     del state.stack[depth:]
     parent = state.stack[-1] if state.stack else state.root
     label = r.label if r.repaired else cand.raw

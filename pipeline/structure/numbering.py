@@ -99,6 +99,7 @@ class Candidate:
     raw: str
     readings: tuple[Reading, ...]
     rest: str
+    sep: str = ""  # the punctuation after the number ("." ":" ")"), "" when none was printed
 
 
 def roman_value(text: str) -> int | None:
@@ -182,20 +183,23 @@ def read_line(text: str) -> Candidate | None:
         word = _CANONICAL[kind].upper() if m.group("word").isupper() else _CANONICAL[kind]
         readings = _legal(kind, word, m.group("num"))
         if readings:
-            return Candidate(f"{word} {m.group('num')}", readings, m.group("rest").strip())
+            sep = (m.group("sep") or "").strip()
+            return Candidate(f"{word} {m.group('num')}", readings, m.group("rest").strip(), sep)
     m = _LABEL.match(text)
     if m:
         readings = _plain(m.group("tok"), m.group("sep"))
         if readings:
             rest = m.group("rest") if m.group("rest") is not None else (m.group("glued") or "")
-            return Candidate(m.group("tok") + m.group("sep"), readings, rest.strip())
+            return Candidate(
+                m.group("tok") + m.group("sep"), readings, rest.strip(), m.group("sep")
+            )
     m = _COMMA.match(text)
     if m:
         readings = tuple(
             Reading(r.kind, r.value, r.label, True) for r in _plain(m.group("tok"), ".")
         )
         if readings:
-            return Candidate(m.group("tok") + ",", readings, m.group("rest").strip())
+            return Candidate(m.group("tok") + ",", readings, m.group("rest").strip(), ",")
     m = _BARE_ROMAN.match(text)
     if m and roman_value(m.group("tok")) and is_upper(m.group("rest")):
         value = roman_value(m.group("tok")) or 0
@@ -299,3 +303,49 @@ def _plain(tok: str, sep: str) -> tuple[Reading, ...]:
     if tok == "Đ" and sep == ".":
         out.append(Reading("upper", 5, "Đ."))
     return tuple(r for r in out if r.value > 0)
+
+
+#: What Tesseract prints for the digits of an item number: "S." for 5., "l." for 1.
+_DIGIT_SHAPES = {"S": "5", "s": "5", "O": "0", "o": "0", "l": "1", "I": "1", "i": "1"} | {
+    "|": "1",
+    "!": "1",
+    "B": "8",
+    "Z": "2",
+    "z": "2",
+    "g": "9",
+    "q": "9",
+    "b": "6",
+    "G": "6",
+}
+#: ... and for a điểm letter, besides its marked forms: "¡)" for i), "o0)" for o).
+_POINT_SHAPES = {"¡": "i", "!": "i", "|": "il", "1": "il", "0": "o"} | _LETTER_SHAPES
+_DAMAGED = re.compile(r"^(?P<tok>[^\s.):]{1,2})(?P<sep>[.)])\s*(?P<rest>\S.*)$")
+
+
+def damaged_label(text: str) -> tuple[str, str, str] | None:
+    """``(token, sep, rest)`` when the line starts like an item label OCR damaged ("S. ...",
+    "¡) ...", "o0) ..."): a short token of look-alike characters before "." or ")".
+    Whether it is one, and which, only the sequence around it can say."""
+    m = _DAMAGED.match(text)
+    if not m:
+        return None
+    tok, sep = m.group("tok"), m.group("sep")
+    if tok.isdigit():  # a clean number is read as itself, never as a damaged other one
+        return None
+    if sep == "." and not all(c.isdigit() or c in _DIGIT_SHAPES for c in tok):
+        return None
+    if sep == ")" and len(tok) == 2 and not any(c.isalpha() for c in tok):
+        return None
+    return tok, sep, m.group("rest")
+
+
+def shape_fits(tok: str, kind: str, value: int) -> bool:
+    """True when ``tok`` looks like the label ``value`` of ``kind`` ("S" for 5, "¡" for i)."""
+    if kind in ("number", "nparen"):
+        return "".join(_DIGIT_SHAPES.get(c, c) for c in tok) == str(value)
+    if kind != "letter" or not 0 < value <= len(LETTERS):
+        return False
+    want = LETTERS[value - 1]
+    return any(
+        c == want or want in _POINT_SHAPES.get(c, "") or _letter_lookalike(c) == want for c in tok
+    )
