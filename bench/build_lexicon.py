@@ -12,7 +12,9 @@ Sources (each is used when present, and the file says which were):
   a  underthesea's address data: provinces, districts, communes (names.txt as well)
   o  the hand-written lexicon/terms.txt and the expansions in lexicon/abbreviations.txt
   c  syllables read 3 or more times in ../shared/corpus/{lm,party}, whose counts also
-     fill the frequency column (held-out dev documents of bench/splits.json excluded)
+     fill the frequency column (held-out dev documents of bench/splits.json excluded);
+     the letter segments of document codes there ("TTr", "UBND") fill codes.txt, and
+     how often each syllable is capitalised inside a sentence fills case.txt
 Only syllables that pass pipeline.lexicon.is_valid_syllable and come from two sources (or
 from our own lists) are kept; words.txt holds Viet74K's multi-syllable words and the
 multi-syllable place names, lower case; everything is NFC,
@@ -49,6 +51,7 @@ SOURCE_ORDER = "vhtaoc"
 HUNSPELL = Path("/usr/share/hunspell/vi_VN.dic")  # Debian's hunspell-vi
 CORPORA = [REPO.parent / "shared" / "corpus" / "lm", REPO.parent / "shared" / "corpus" / "party"]
 MIN_CORPUS_COUNT = 3
+MIN_CASE_COUNT = 20  # mid-sentence readings of a syllable for its capitals rate
 _PLACE_PREFIX = re.compile(r"^(?:Thành phố|Tỉnh|Quận|Huyện|Thị xã|Phường|Xã|Thị trấn|Đặc khu)\s+")
 _LETTERS_ONLY = re.compile(r"^[^\W\d_]+(?: [^\W\d_]+)*$")
 
@@ -154,6 +157,72 @@ def _syllables_of(entries: Iterable[str]) -> set[str]:
     return out
 
 
+_CODE_TOKEN = re.compile(r"^[0-9A-Za-zĐđ]+(?:[-/.][0-9A-Za-zĐđ]+)+$")
+_CODE_SEGMENT = re.compile(r"^[A-ZĐ][A-Za-zĐđ]*[0-9]*$")
+_PUNCT = "\"'“”‘’.,;:!?()[]«»…"
+SHINGLE = 12  # syllables in a run shared with held-out text that drops a paragraph
+
+
+def _kept_paragraphs(corpora: list[Path], held_out: list[Path]) -> Iterable[str]:
+    """Corpus paragraphs (lines) sharing no run of ``SHINGLE`` syllables with held-out text."""
+    held: set[int] = set()
+    for f in held_out:
+        toks = [t for t in lm.tokenize(f.read_text(encoding="utf-8")) if t != lm.EOS]
+        held.update(hash(tuple(toks[i : i + SHINGLE])) for i in range(len(toks) - SHINGLE + 1))
+    for f in lm._text_files(corpora):
+        for para in f.read_text(encoding="utf-8").split("\n"):
+            if not para.strip():
+                continue
+            toks = [t for t in lm.tokenize(para) if t != lm.EOS]
+            if not any(
+                hash(tuple(toks[i : i + SHINGLE])) in held for i in range(len(toks) - SHINGLE + 1)
+            ):
+                yield para
+
+
+def corpus_case_and_codes(
+    corpora: list[Path], held_out: list[Path]
+) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
+    """Code segments and mid-sentence capitals, counted in the corpora.
+
+    * letter segments of document codes with a number in them ("TTr" of 82/TTr-UBND),
+      read ``MIN_CORPUS_COUNT`` times or more;
+    * per syllable, how often it follows a small-letter word inside a sentence, and how
+      often it is capitalised there ("Chính" of "của Chính phủ" is; "vị" of "đơn vị" is
+      not), for syllables seen there ``MIN_CASE_COUNT`` times or more.
+
+    Paragraphs that share a run of ``SHINGLE`` syllables with a held-out document are
+    left out, as for the language model.
+    """
+    codes: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    caps: dict[str, int] = {}
+    for para in _kept_paragraphs(corpora, held_out):
+        prev_small = False
+        for raw in para.split():
+            tok = nfc(raw.strip(_PUNCT))
+            if tok and _CODE_TOKEN.match(tok) and any(ch.isdigit() for ch in tok):
+                for seg in re.split(r"[-/.]", tok):
+                    if _CODE_SEGMENT.match(seg) and len(seg) >= 2:
+                        codes[seg] = codes.get(seg, 0) + 1
+            word = nfc(raw.lstrip(_PUNCT))
+            core = word.rstrip(_PUNCT)
+            if core.isalpha() and len(core) >= 2 and prev_small and word == raw:
+                key = place_tones(core.lower(), ToneStyle.OLD)
+                seen[key] = seen.get(key, 0) + 1
+                if core[0].isupper() and core[1:].islower():
+                    caps[key] = caps.get(key, 0) + 1
+            # the next word is mid-sentence when this one is a small-letter word with no
+            # punctuation after it
+            prev_small = core.isalpha() and core.islower() and word == core
+    case = {
+        k: (caps.get(k, 0), n)
+        for k, n in seen.items()
+        if n >= MIN_CASE_COUNT and is_valid_syllable(k)
+    }
+    return {k: v for k, v in codes.items() if v >= MIN_CORPUS_COUNT}, case
+
+
 def build(out: Path, corpora: list[Path], held_out: list[Path], skip: str = "") -> dict[str, int]:
     """Write the three built files into ``out``; returns figures for the log.
 
@@ -201,12 +270,40 @@ def build(out: Path, corpora: list[Path], held_out: list[Path], skip: str = "") 
         "\n".join([header("words"), *sorted(words)]) + "\n", encoding="utf-8"
     )
     (out / FILES["names"]).write_text("\n".join([header("names"), *names]) + "\n", encoding="utf-8")
+    codes: dict[str, int] = {}
+    case: dict[str, tuple[int, int]] = {}
+    if "c" not in skip and counts:
+        codes, case = corpus_case_and_codes(corpora, held_out)
+    (out / FILES["case"]).write_text(
+        "\n".join(
+            [
+                header("case"),
+                "# syllable<TAB>capitalised<TAB>read after a small-letter word in a sentence",
+                *(f"{k}\t{c}\t{n}" for k, (c, n) in sorted(case.items())),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    (out / FILES["codes"]).write_text(
+        "\n".join(
+            [
+                header("codes"),
+                "# code segment<TAB>count in corpus document codes",
+                *(f"{k}\t{v}" for k, v in sorted(codes.items())),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     figures = {f"syllables_{k}": len(x) for k, x in sources.items()}
     figures.update(
         single_source_dropped=len(support) - len(every),
         syllables=len(every),
         words=len(words),
         names=len(names),
+        code_segments=len(codes),
+        case_syllables=len(case),
     )
     return figures
 

@@ -11,7 +11,11 @@ corrector, to learn the confusion table or to build the LM). Figures:
 * stripped: marks removed from held-out text, then restored (syllable accuracy);
 * eng: held-out excerpts rendered by the synthesizer (scan profile), OCR'd with
   ``-l eng`` (a model without Vietnamese marks), then corrected (syllable accuracy);
-* vie: the same renders OCR'd with ``-l vie``: CER before and after;
+* vie: the same renders OCR'd with ``-l vie``: CER before and after, and the character
+  edits by kind (order/drop: tokens Tesseract dropped or put elsewhere, out of a word
+  corrector's reach);
+* vnocr OCR path: the same renders through vnocr's own preprocessing, Tesseract ``-l vie``
+  and layout (cached under bench/cache/pipeline/), then corrected: what users get;
 * seed: ../shared/samples/seed-excerpt.ocr.txt against its truth;
 * clean: correct held-out text in: share of syllables changed, numbers/codes changed;
 * gate: held-out text with one block replaced by its garbled OCR: clean blocks changed;
@@ -68,6 +72,94 @@ def ocr_sets(chars: int = 2200) -> list[tuple[str, dict]]:
     return out
 
 
+PIPELINE_CACHE = REPO / "bench" / "cache" / "pipeline"
+
+
+def pipeline_sets(chars: int = 2200, refresh: bool = False) -> list[tuple[str, dict]]:
+    """The held-out renders of :func:`ocr_sets` read by vnocr's own OCR path, cached.
+
+    Preprocessing, Tesseract ``-l vie`` and the layout stage (reading order, seals and
+    notes set aside), no correction, no structure: the raw text a user's correction starts
+    from. Cached in bench/cache/pipeline/ by source text and pipeline settings;
+    ``refresh`` redoes it (after a change to preprocessing, OCR or layout).
+    """
+    import hashlib
+    import json
+    import os
+
+    from pipeline import synth
+    from pipeline.io import PageImage
+    from pipeline.process import PipelineConfig, assemble, recognize_page
+
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    config = PipelineConfig(correct=False, structure=False)
+    out = []
+    for f in lc.split_files("held_out"):
+        text = lc.excerpt(f.read_text(encoding="utf-8"), chars)
+        key = hashlib.sha1(f"{config.fingerprint()}|{text}".encode()).hexdigest()[:16]
+        path = PIPELINE_CACHE / f"held-{f.stem[:40]}.{key}.json"
+        if path.exists() and not refresh:
+            out.append((f.stem, json.loads(path.read_text(encoding="utf-8"))))
+            continue
+        pages = synth.synthesize(text, "scan", seed=0)
+        read = [
+            recognize_page(PageImage(f.stem, p.index, p.dpi, p.pixels), config)[0] for p in pages
+        ]
+        doc = assemble(f.stem, read, config)
+        data = {"source": text, "truth": [p.text for p in pages], "doc": doc.to_dict()}
+        PIPELINE_CACHE.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+        print(f"  vnocr OCR {f.stem[:40]}: {len(pages)} page(s)", flush=True)
+        out.append((f.stem, data))
+    return out
+
+
+def edit_classes(hyp: str, ref: str) -> dict[str, int]:
+    """Character edits of ``hyp`` against ``ref`` by kind (see :func:`main`'s report).
+
+    Both are split in syllables and aligned; a run whose two sides have different
+    numbers of syllables is "order/drop" (a page number Tesseract dropped, words it put
+    elsewhere), out of a word corrector's reach; 1:1 pairs are "number" (digits),
+    "punct/case" (the same letters up to punctuation and case) or "word".
+    """
+    from rapidfuzz.distance import Levenshtein
+
+    from pipeline.metrics import align, tokens
+
+    R, H = tokens(ref), tokens(hyp)
+    out = {"order/drop": 0, "number": 0, "punct/case": 0, "word": 0}
+    for ch in align(R, H):
+        if ch.op == "equal":
+            continue
+        r, h = R[ch.ref_start : ch.ref_end], H[ch.hyp_start : ch.hyp_end]
+        if len(r) != len(h):
+            out["order/drop"] += Levenshtein.distance(" ".join(r), " ".join(h))
+            continue
+        for a, b in zip(r, h, strict=True):
+            letters = ("".join(c for c in x if c.isalpha()).lower() for x in (a, b))
+            kind = (
+                "number"
+                if any(c.isdigit() for c in a)
+                else "punct/case"
+                if next(letters) == next(letters)
+                else "word"
+            )
+            out[kind] += Levenshtein.distance(a, b)
+    return out
+
+
+def _classes_line(raw: str, fixed: str, truth: str) -> str:
+    a, b = edit_classes(raw, truth), edit_classes(fixed, truth)
+    n = max(sum(a.values()), 1)
+    parts = ", ".join(f"{k} {a[k]} -> {b[k]}" for k in a)
+    return (
+        f"  character edits by kind, raw -> corrected: {parts}; "
+        f"order/drop is {a['order/drop'] / n:.0%} of the raw edits"
+    )
+
+
 def _numbers(text: str) -> list[str]:
     return [t for t in text.split() if _CODEISH.search(t)]
 
@@ -81,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--chars", type=int, default=8000, help="characters per held-out excerpt")
     ap.add_argument("--no-ocr", action="store_true", help="skip the OCR figures")
+    ap.add_argument("--refresh", action="store_true", help="redo the cached vnocr OCR-path pages")
     args = ap.parse_args(argv)
 
     rss0 = _rss_mb()
@@ -159,8 +252,28 @@ def main(argv: list[str] | None = None) -> int:
             f"held-out scan renders, -l {lang} ({len(truth_all)} pages): syllable accuracy "
             f"{syllable_accuracy(R, T):.2%} -> {syllable_accuracy(D, T):.2%} (Document, conf "
             f"used) / {syllable_accuracy(X, T):.2%} (text); CER {cer(R, T):.4f} -> "
-            f"{cer(D, T):.4f} ({cer(D, T) / max(cer(R, T), 1e-9):.2f} x raw) / {cer(X, T):.4f}"
+            f"{cer(D, T):.4f} ({cer(D, T) / max(cer(R, T), 1e-9):.3f} x raw) / {cer(X, T):.4f}"
         )
+        if lang == "vie":
+            print(_classes_line(R, D, T))
+
+    # what users get: vnocr's own OCR path (preprocess, Tesseract vie, layout), corrected
+    truth_all, raw_all, doc_all = [], [], []
+    for _, data in pipeline_sets(refresh=args.refresh):
+        doc = Document.from_dict(data["doc"])
+        fixed = correct_document(doc, corrector=corr)
+        for tr, p_raw, p_fix in zip(data["truth"], doc.pages, fixed.pages, strict=False):
+            truth_all.append(tr)
+            raw_all.append(p_raw.text)
+            doc_all.append(p_fix.text)
+    T, R, D = "\n".join(truth_all), "\n".join(raw_all), "\n".join(doc_all)
+    print(
+        f"held-out scan renders, vnocr OCR path (preprocess + layout + -l vie, "
+        f"{len(truth_all)} pages): syllable accuracy {syllable_accuracy(R, T):.2%} -> "
+        f"{syllable_accuracy(D, T):.2%}; CER {cer(R, T):.4f} -> {cer(D, T):.4f} "
+        f"({cer(D, T) / max(cer(R, T), 1e-9):.3f} x raw)"
+    )
+    print(_classes_line(R, D, T))
 
     # speed of repair on mark-less OCR: a fresh corrector, then the same pages again
     eng_docs = [Document.from_dict(got["eng"]["doc"]) for _, got in sets]

@@ -13,9 +13,17 @@ the text:
 * ``restore``: the block has no marks at all but reads as Vietnamese once marked ("tang
   cuong cong tac"): only marks are put back, letters never change;
 * ``good``: the block is already Vietnamese with marks, nearly every token a known
-  syllable: only tokens that are no syllable are repaired;
+  syllable: tokens that are no syllable are repaired, a known syllable may only change
+  its tone, or its vowel marks when that makes a word with a neighbour ("giãy tờ");
 * ``repair``: anything else (mark-less OCR, garbled Tesseract output): every word is
   decoded, with the channel table of the OCR kind the block looks like.
+
+Rules decided by neighbours run around the search and are plain code too: date words
+between numbers ("ngày 12 thắng 3" -> "tháng"), list numbers and letters read wrong
+("1," -> "1." opening a line, "ø)" between "e)" and "h)"), a comma ending the line before
+a list item, document code segments one look-alike edit from a known one ("82/TIr-UBND"
+-> "82/TTr-UBND"), and capitals the OCR put inside a sentence ("lĩnh Vực" -> "lĩnh vực").
+A line typed without marks inside marked text is restored like a mark-less block.
 
 Typical use::
 
@@ -41,6 +49,7 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.channel import (
     ChannelModel,
     ChannelTable,
+    KeyScorer,
     letter_key,
     load_channel,
     marks,
@@ -48,9 +57,9 @@ from pipeline.channel import (
 )
 from pipeline.document import Correction, Document, Step
 from pipeline.errors import InputFileError, VnocrError
-from pipeline.lexicon import Lexicon, load_lexicon
+from pipeline.lexicon import Lexicon, load_lexicon, normalize_syllable
 from pipeline.lm import BOS_ID, EOS_ID, NUM_ID, UNK_ID, LanguageModel, load_lm
-from pipeline.vietnamese import ToneStyle, fold_key, nfc, place_tone
+from pipeline.vietnamese import ToneStyle, fold_key, nfc, place_tone, strip_marks
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +75,7 @@ class CorrectConfig:
     beam: int = 8
     max_candidates: int = 16  # syllables per token kept for the search
     max_edit: int = 2  # letter edits between a token and its candidates
+    max_aligned: int = 32  # per token, letter keys aligned one by one (see _score_near)
     channel_weight: float = 1.0  # weight of the channel cost against the LM
     keep_unknown: float = 4.0  # cost of leaving a token that is no syllable as it is
     oov_penalty: float = 1.0  # extra cost of a syllable the LM has never seen
@@ -75,6 +85,7 @@ class CorrectConfig:
     gate_marked: float = 0.25  # ... provided this share of its words carries marks
     gate_min_words: int = 4  # smaller blocks take the gate of their whole page
     restore_keys: float = 0.9  # a mark-less block whose words fold to syllables this often
+    case_rate: float = 0.01  # corpus capitals rate below which an OCR capital is lowered
     tone_style: ToneStyle = ToneStyle.OLD  # how restored words place their tone
 
     def settings(self) -> dict[str, object]:
@@ -106,7 +117,13 @@ _ROMAN = re.compile(r"^M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,
 _ROMANISH = re.compile(r"^[IVX1l]*[IVX][IVX1l]*$")  # I11 -> III (digits one read for I)
 _MARKER_LINE = re.compile(r"^\s*(?:[-–—•+*]|\(?\d+(?:\.\d+)*[.)]|\(?[a-zđ]\)|[IVXLC]+\.)\s")
 _VIET_ONLY = frozenset("ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĩũ")
+_VIET_RE = re.compile("[" + "".join(sorted(_VIET_ONLY)) + "]")
 _GARBLE = frozenset("0134568@&$|{}()[]/\\!")
+_SLASH_MARKER = re.compile(r"^[a-zđA-ZĐ]/$")  # list marker "b/" (a/, b/, c/ ...)
+_LIST_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*$")  # "1", "2.3": a list item number
+_DAY = re.compile(r"^(?:0?[1-9]|[12]\d|3[01])$")
+_MONTH = re.compile(r"^(?:0?[1-9]|1[0-2])$")
+_YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 
 
 @dataclass(slots=True)
@@ -122,6 +139,8 @@ class _Tok:
     kind: str = "word"  # word | fixed | garbled
     conf: float | None = None
     new: str | None = None
+    new_trail: str | None = None  # set when the punctuation after the core changes
+    gate: str = ""  # "mode/regime" the token was read in
     reason: str = ""
     score: float = 0.0
 
@@ -141,7 +160,7 @@ def _letters(s: str) -> str:
 
 def _classify(t: _Tok, corr: Corrector, at_line_start: bool) -> None:
     """Set ``t.kind``; cached per (core, could it be a list marker) in the corrector."""
-    marker = at_line_start and t.trail.startswith(")")
+    marker = at_line_start and (t.trail.startswith(")") or bool(_SLASH_MARKER.match(t.core)))
     key = (t.core, marker)
     kind = corr._kinds.get(key)
     if kind is None:
@@ -150,7 +169,8 @@ def _classify(t: _Tok, corr: Corrector, at_line_start: bool) -> None:
 
 
 def _kind(core: str, lex: Lexicon, marker: bool) -> str:
-    """word | fixed | garbled for a token core (``marker``: first in line, before ")")."""
+    """word | fixed | garbled for a token core (``marker``: first in line, before ")" or
+    a letter with a slash: "b/")."""
     if not core or not any(ch.isalpha() for ch in core):
         return "fixed"
     if _URL.search(core) or "@" in core and "." in core:
@@ -211,6 +231,7 @@ def _match_case(orig: str, new: str) -> str:
 # ---------------------------------------------------------------------------- candidates
 
 
+GARBLED = "vie+markless"  # candidate regime of a garbled token in Vietnamese OCR
 _PAD_SCORE = -1e9  # score of an empty beam slot (finite: no inf - inf)
 _PAD_COST = 1e9  # channel cost of an empty candidate slot
 
@@ -247,7 +268,7 @@ class _SyllableIndex:
     syl_prior: np.ndarray  # syllable -> Lexicon.logprior
     lk_text: tuple[str, ...]
     key_syls: tuple[np.ndarray, ...]  # fold key index -> its syllables (lexicon order)
-    key_lks: tuple[tuple[int, ...], ...]  # fold key index -> its distinct letter keys
+    key_lks: tuple[np.ndarray, ...]  # fold key index -> its letter keys (each in one key)
 
     @classmethod
     def build(cls, lex: Lexicon, keys: list[str]) -> _SyllableIndex:
@@ -273,7 +294,7 @@ class _SyllableIndex:
                 syl_tone.append(marks(s)[0])
                 syl_prior.append(lex.logprior(s))
             key_syls.append(np.arange(first, len(syl_text)))
-            key_lks.append(tuple(mine))
+            key_lks.append(np.array(list(mine), dtype=np.int64))
         return cls(
             tuple(syl_text),
             np.array(syl_lk, dtype=np.int64),
@@ -304,11 +325,54 @@ class Corrector:
         self._cache: dict[tuple[str, str], _Cands] = {}
         self._fixed: dict[str, _Cands] = {}
         self._kinds: dict[tuple[str, bool], str] = {}
+        self._scorers: dict[str, KeyScorer] = {}
+        self._rests: dict[tuple[str, int], np.ndarray] = {}
+        self._scratch = np.zeros(len(self._ix.lk_text), dtype=np.int64)
         self.width = max(self.config.max_candidates, 1)  # candidates per position, padded
-        self._abbr_fold = {}
+        self._segments: dict[str, int] = dict(self.lex.code_segments)
+        for a in self.lex.abbreviations:
+            for part in re.split(r"[-/.&]", a):
+                if len(part) >= 2 and part[0].isupper():
+                    self._segments.setdefault(part, 0)
+        self._seg_cache: dict[str, str] = {}
+        self._word_cache: dict[tuple[str, str, str], _Cands] = {}
+        self._spellings: dict[str, tuple[str, ...]] = {}
+        self._abbr_fold: dict[str, str] = {}
         for a in self.lex.abbreviations:
             if a.isupper() and fold_key(a).upper() != a:
                 self._abbr_fold.setdefault(strip_d(a), a)
+
+    # -- document codes
+    def repair_code(self, code: str) -> str:
+        """A document code with its unknown letter segments repaired ("82/TIr-UBND").
+
+        Code segments are a closed vocabulary (the abbreviations, and the segments of
+        the codes in the corpus: ``Lexicon.code_segments``). A segment that is not known
+        is replaced by the known one a single look-alike edit away (T read as I, a stray
+        I or Ð inserted: "TIr" -> "TTr", "QHI15" -> "QH15"), when that one is clearly the
+        likeliest; a known segment, a number and a code without a known part or number
+        are left as they are.
+        """
+        parts = re.split(r"([-/.])", code)
+        segs = parts[::2]
+        if not any(p[:1].isdigit() or self._known_segment(p) for p in segs):
+            return code
+        out = []
+        for k, p in enumerate(parts):
+            if k % 2 or len(p) < 2 or not p[0].isupper() or self._known_segment(p):
+                out.append(p)
+                continue
+            out.append(self._segment_fix(p))
+        return "".join(out)
+
+    def _known_segment(self, seg: str) -> bool:
+        return seg in self._segments
+
+    def _segment_fix(self, seg: str) -> str:
+        got = self._seg_cache.get(seg)
+        if got is None:
+            got = self._seg_cache[seg] = _lookalike_fix(seg, self._segments)
+        return got
 
     # -- candidates of one token
     def candidates(self, core: str, regime: str) -> _Cands:
@@ -356,9 +420,9 @@ class Corrector:
                 return self._finish([], low, 0.0)
             # marks only: every spelling of the key is free; the LM decides
             return self._finish([(0.0, s) for s in syl], None, 0.0)
+        table: ChannelTable = self.channel["vie" if regime in ("tone", GARBLED) else regime]
         if regime == "tone":
             # a known syllable in a good block: only its tone may be misread (tổ -> tố)
-            table = self.channel["vie"]
             norm = lex.normalize(low)
             lk = letter_key(low)
             alts = [
@@ -367,42 +431,122 @@ class Corrector:
                 if s != norm and letter_key(s) == lk
             ]
             return self._finish(alts, norm, table.cost(norm, low))
-        table: ChannelTable = self.channel[regime]
         ok = obs_key(low)
         limit = 1 if len(ok) <= 2 else cfg.max_edit
-        near = process.extract(
-            ok, self._keys, scorer=Levenshtein.distance, score_cutoff=limit, limit=None
-        )
-        scored = self._score_near([i for _k, _d, i in near], table, low)
+        dist = process.cdist(
+            [ok], self._keys, scorer=Levenshtein.distance, score_cutoff=limit, dtype=np.int32
+        )[0]
+        near = np.flatnonzero(dist <= limit)
+        near = near[np.argsort(dist[near], kind="stable")].tolist()  # nearest, then key order
+        if regime == GARBLED:
+            # a garbled token of Vietnamese OCR has often lost its marks with its letters
+            # ("ỦY" -> "U}"): it may be read like mark-less OCR as well
+            scored = self._score_near(near, "vie", low) + self._score_near(near, "markless", low)
+            scored += [(c, w) for w, c in self.channel["markless"].read_as(low)]
+        else:
+            scored = self._score_near(near, regime, low)
+        scored += [(c, w) for w, c in table.read_as(low)]  # whole-syllable confusions
         if lex.is_syllable(low):
             norm = lex.normalize(low)
             own = [c for c, s in scored if s == norm]
             return self._finish(scored, norm, own[0] if own else table.cost(norm, low))
         return self._finish(scored, low, cfg.keep_unknown)
 
-    def _score_near(
-        self, keys: list[int], table: ChannelTable, low: str
-    ) -> list[tuple[float, str]]:
+    def _score_near(self, keys: list[int], regime: str, low: str) -> list[tuple[float, str]]:
         """(channel cost, syllable) of the likeliest syllables of these fold keys.
 
         Costs are a letter cost per distinct letter key (the expensive part, a weighted
-        alignment) plus a tone cost per syllable, gathered with numpy; only the
-        ``max_candidates`` best by the order of :meth:`_finish` are returned, in
-        lexicon order among ties, so the result equals scoring every syllable.
+        alignment) plus a tone cost per syllable; the ``max_candidates`` best by the
+        order of :meth:`_finish` are returned, in lexicon order among ties.
+        :class:`~pipeline.channel.KeyScorer` gives most letter costs exactly in numpy and
+        a lower bound for the rest; of those, the ones whose bound could still enter the
+        list are aligned best bound first, ``max_aligned`` at most. The cap is the one
+        shortcut that could drop a candidate: on the tuning and held-out renders it
+        changed no output, and it saves most of the alignments.
         """
         if not keys:
             return []
-        ix = self._ix
+        ix, cfg = self._ix, self.config
+        k = cfg.max_candidates
+        table: ChannelTable = self.channel[regime]
         rk, rtone = letter_key(low), marks(low)[0]
-        lks = [j for i in keys for j in ix.key_lks[i]]
-        lcost = np.array([table.letter_cost(ix.lk_text[j], rk) for j in lks])
-        pos = np.zeros(len(ix.lk_text), dtype=np.int64)
+        syl = np.concatenate([ix.key_syls[i] for i in keys])  # lexicon order: the tie order
+        lks = np.concatenate([ix.key_lks[i] for i in keys])  # each letter key once
+        pos = self._scratch
         pos[lks] = np.arange(len(lks))
-        syl = np.concatenate([ix.key_syls[i] for i in keys])
-        cost = lcost[pos[ix.syl_lk[syl]]] + table.tone_array[ix.syl_tone[syl], rtone]
-        order = np.argsort(cost - 0.5 * ix.syl_prior[syl], kind="stable")
-        order = order[: self.config.max_candidates]
-        return [(float(cost[o]), ix.syl_text[syl[o]]) for o in order]
+        inv = pos[ix.syl_lk[syl]]  # syllable -> its letter key's row
+        tone = table.tone_array[ix.syl_tone[syl], rtone]
+        prior = ix.syl_prior[syl]
+        tone_prior = tone - 0.5 * prior
+        rest = self._key_rest(regime, rtone)[lks]  # best score of each key, letter cost aside
+        est, exact = self._scorer(regime).estimate(lks, rk)
+        lcost = np.where(exact, est, np.inf)
+        todo = np.flatnonzero(~exact)
+        if len(todo):
+            bound = est[todo] + rest[todo]
+            todo = todo[np.argsort(bound, kind="stable")][: cfg.max_aligned]
+            bound.sort()
+            done = 0
+            while done < len(todo):
+                if len(syl) >= k:
+                    kth = np.partition(lcost[inv] + tone_prior, k - 1)[k - 1]
+                    if bound[done] > kth + _BOUND_SLACK:
+                        break  # no key left could enter the list
+                take = todo[done : done + _CHUNK]
+                lcost[take] = table.letter_costs([ix.lk_text[j] for j in lks[take]], rk)
+                done += len(take)
+        sel = np.flatnonzero(lcost[inv] < np.inf)
+        cost = lcost[inv[sel]] + tone[sel]
+        best = np.argsort(cost - 0.5 * prior[sel], kind="stable")[:k]
+        return [(float(cost[o]), ix.syl_text[syl[sel[o]]]) for o in best]
+
+    def _scorer(self, regime: str) -> KeyScorer:
+        got = self._scorers.get(regime)
+        if got is None:
+            got = self._scorers[regime] = KeyScorer(self.channel[regime], self._ix.lk_text)
+        return got
+
+    def _key_rest(self, regime: str, read_tone: int) -> np.ndarray:
+        """Per letter key: the best tone cost minus half the log prior of its syllables."""
+        got = self._rests.get((regime, read_tone))
+        if got is None:
+            ix = self._ix
+            v = self.channel[regime].tone_array[ix.syl_tone, read_tone] - 0.5 * ix.syl_prior
+            got = np.full(len(ix.lk_text), np.inf)
+            np.minimum.at(got, ix.syl_lk, v)
+            self._rests[(regime, read_tone)] = got
+        return got
+
+
+_CHUNK = 16  # letter keys aligned per step of the bounded search
+_BOUND_SLACK = 1e-6  # float rounding between a bound and the cost it bounds
+
+
+#: Characters OCR mistakes for one another in document codes (one group a string).
+_LOOKALIKE_GROUPS = ("Il1|Ti!J", "O0QDo", "ĐÐD", "S5s", "B8", "G6", "Z2", "EF", "gq9")
+_LOOKALIKE = {(a, b) for g in _LOOKALIKE_GROUPS for a in g for b in g if a != b}
+_STRAY = frozenset("Il1|.'`Ð")  # characters OCR inserts into a code
+
+
+def _lookalike_fix(seg: str, known: dict[str, int]) -> str:
+    """The known segment one look-alike substitution or one stray character away, if one
+    stands out (three times as common as the next); else ``seg`` itself."""
+    found: dict[str, int] = {}
+    for i, ch in enumerate(seg):
+        rest = seg[:i] + seg[i + 1 :]
+        if ch in _STRAY and rest in known:
+            found[rest] = known[rest]
+        for a, b in _LOOKALIKE:
+            if a == ch:
+                cand = seg[:i] + b + seg[i + 1 :]
+                if cand in known:
+                    found[cand] = known[cand]
+    if not found:
+        return seg
+    ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
+    if len(ranked) > 1 and ranked[0][1] < 3 * max(ranked[1][1], 1):
+        return seg
+    return ranked[0][0]
 
 
 def strip_d(s: str) -> str:
@@ -420,7 +564,7 @@ def _gate(toks: list[_Tok], lex: Lexicon, cfg: CorrectConfig) -> tuple[str, str]
         return "good", "vie"
     n = len(words)
     non_ascii = sum(not t.core.isascii() for t in words)
-    viet = sum(any(ch in _VIET_ONLY for ch in t.core.lower()) for t in words)
+    viet = sum(bool(_VIET_RE.search(t.core.lower())) for t in words)
     if non_ascii == 0:
         keyed = sum(t.kind == "word" and bool(lex.candidates(t.core)) for t in words)
         if keyed >= cfg.restore_keys * n:
@@ -478,10 +622,10 @@ def _decode_all(corr: Corrector, sents: list[list[_Cands]]) -> list[list[int]]:
         o2 = np.argsort(key, axis=1, kind="stable")
         o2 += np.arange(n)[:, None] * (beam * width)
         k2 = key.ravel()[o2]
-        dup = np.empty(n * beam * width, dtype=bool)
-        dup[o2[:, 1:]] = k2[:, 1:] == k2[:, :-1]
-        dup[o2[:, 0]] = False
-        dup = dup.reshape(n, beam * width)
+        dup_flat = np.empty(n * beam * width, dtype=bool)
+        dup_flat[o2[:, 1:]] = k2[:, 1:] == k2[:, :-1]
+        dup_flat[o2[:, 0]] = False
+        dup = dup_flat.reshape(n, beam * width)
         ranked = np.argsort(dup, axis=1, kind="stable")[:, :beam]  # survivors, best first
         ranked += np.arange(n)[:, None] * (beam * width)
         parent, choice = parent.ravel()[ranked], choice.ravel()[ranked]
@@ -527,15 +671,190 @@ def _rule_fix(t: _Tok, corr: Corrector, at_line_start: bool) -> None:
     if core.isupper() and core.isascii() and core in corr._abbr_fold:
         t.new, t.kind, t.reason = corr._abbr_fold[core], "fixed", "abbreviation"
         return
+    if (
+        t.kind == "word"
+        and len(core) >= 3
+        and core.isupper()
+        and not corr._known_segment(core)
+        and not corr.lex.is_syllable(core)
+    ):
+        # an abbreviation with a look-alike misread: TICP -> TTCP
+        fixed = corr._segment_fix(core)
+        if fixed != core:
+            t.new, t.kind, t.reason = fixed, "fixed", "abbreviation"
+            return
     if t.kind == "fixed" and ("-" in core or "/" in core) and "D" in core:
         # a document code read without Đ: 185/2026/ND-CP -> 185/2026/NĐ-CP
         parts = re.split(r"([-/])", core)
         fixed = "".join(
             corr._abbr_fold.get(p, p) if p.isupper() and p not in corr.lex.abbreviations else p
             for p in parts
+            if p is not None
         )
         if fixed != core:
             t.new, t.reason = fixed, "abbreviation in code"
+    if t.kind == "fixed" and ("-" in core or "/" in core):
+        cur = t.new or core
+        fixed = corr.repair_code(cur)
+        if fixed != cur:
+            t.new, t.reason = fixed, "code segment"
+
+
+_MARKER_LETTERS = "abcdđeghiklmnopqrstuvxy"  # Vietnamese list letters, in order
+
+
+def _marker_fix(lines: list[list[_Tok]]) -> None:
+    """A list letter the OCR misread ("ø)" for "g)", "8)" for "a)") from its neighbours.
+
+    The first token of a line that reads like a list marker ("X)" with one character
+    that is no list letter) between the items "f)" and "h)" is "g)"; before "b)" with
+    no item before it, "a)".
+    """
+    marks: list[tuple[int, str]] = []  # (line, marker character) of the lines that have one
+    for i, toks in enumerate(lines):
+        if toks and toks[0].trail.startswith(")") and len(toks[0].core) == 1 and not toks[0].lead:
+            marks.append((i, toks[0].core))
+    for k, (i, ch) in enumerate(marks):
+        if ch in _MARKER_LETTERS:
+            continue
+        prev = marks[k - 1][1] if k else None
+        nxt = marks[k + 1][1] if k + 1 < len(marks) else None
+        if nxt is None or nxt not in _MARKER_LETTERS[1:]:
+            continue
+        want = _MARKER_LETTERS[_MARKER_LETTERS.index(nxt) - 1]
+        if prev is None and want != "a":
+            continue
+        if prev is not None and (
+            prev not in _MARKER_LETTERS
+            or _MARKER_LETTERS.index(prev) + 1 != _MARKER_LETTERS.index(want)
+        ):
+            continue
+        t = lines[i][0]
+        t.new, t.kind, t.reason = want, "fixed", "list letter"
+    _number_fix(lines)
+
+
+_DIGIT_LOOKALIKE = ("035689", "147")  # digits OCR takes for one another
+
+
+def _number_fix(lines: list[list[_Tok]]) -> None:
+    """A list number the OCR misread ("9." between "4." and "6." is "5.").
+
+    Only the first token of a line ("N." with one to two digits) is looked at, and
+    only a look-alike digit is replaced (a list that restarts at "1." stays).
+    """
+    nums: list[tuple[int, int]] = []  # (line, number) of the lines that open with "N."
+    for i, toks in enumerate(lines):
+        t = toks[0] if toks else None
+        if t and not t.lead and t.trail.startswith(".") and t.core.isdigit() and len(t.core) <= 2:
+            nums.append((i, int(t.core)))
+    for k in range(1, len(nums) - 1):
+        (_, p), (i, n), (_, q) = nums[k - 1], nums[k], nums[k + 1]
+        if q != p + 2 or n == p + 1:
+            continue
+        a, b = str(n), str(p + 1)
+        if len(a) != len(b):
+            continue
+        diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+        if len(diff) == 1 and any(diff[0][0] in g and diff[0][1] in g for g in _DIGIT_LOOKALIKE):
+            t = lines[i][0]
+            t.new, t.kind, t.reason = b, "fixed", "list number"
+
+
+def _list_end_fix(lines: list[list[_Tok]]) -> None:
+    """A line before a list item ("2.", "d)", "-") that ends in a comma ends in its stop.
+
+    Legal text ends such a line with "." or ";" (comma in 26 of 49,000 in the corpus):
+    the comma is the OCR's, and the stop is the one the list's earlier items end with
+    ("." when none is known).
+    """
+    stop = "."
+    for i in range(len(lines) - 1):
+        toks, nxt = lines[i], lines[i + 1]
+        if not toks or not nxt or not _starts_marker(nxt):
+            continue
+        last = toks[-1]
+        trail = last.trail if last.new_trail is None else last.new_trail
+        if trail.endswith((".", ";")):
+            stop = trail[-1]
+        elif trail == "," and last.core and last.core[-1].isalnum():
+            last.new_trail = stop
+            if last.new is None:
+                last.new, last.reason = last.core, "list end"
+
+
+def _context_fix(toks: list[_Tok]) -> None:
+    """Rewrites decided by the neighbours: date words and list numbers.
+
+    * ``ngày 12 thắng 3 năm 2020``: between a day and a month number, after "ngày" or
+      before "năm", the word that folds to "thang" is "tháng"; before "N tháng" a "ngay"
+      is "ngày"; after "tháng N" and before a year a "nam" is "năm" (the OCR often
+      mistakes their tones);
+    * ``1, Yêu cầu`` at the start of a line: a list number read with a comma for its
+      full stop (legal text never opens a line with "1, " and a capital).
+    """
+    if not toks:
+        return
+    first = toks[0]
+    if (
+        first.new is None
+        and first.kind == "fixed"
+        and first.trail == ","
+        and first.lead in ("", "“", '"', "(")
+        and _LIST_NUMBER.match(first.core)
+        and len(toks) > 1
+        and not toks[1].lead
+        and toks[1].core[:1].isupper()
+        and toks[1].core.isalpha()
+    ):
+        first.new, first.new_trail, first.reason = first.core, ".", "list number"
+    digits = [k for k, t in enumerate(toks) if t.core[:1].isdigit() and not t.lead]
+    if not digits:
+        return  # every date rule needs a number next to the word
+    n = len(toks)
+    near = {k + d for k in digits for d in (-1, 1)}
+
+    def core(i: int) -> str:
+        return toks[i].core if 0 <= i < n and not toks[i].lead else ""
+
+    def folds(i: int, key: str) -> bool:
+        return 0 <= i < n and obs_key(toks[i].core) == key
+
+    def bare(i: int) -> bool:  # no punctuation between this token and the next
+        return 0 <= i < n and not toks[i].trail
+
+    for k in sorted(near):
+        if not 0 <= k < n:
+            continue
+        t = toks[k]
+        if t.new is not None or t.kind != "word":
+            continue
+        key = obs_key(t.core)
+        word = None
+        if (
+            key == "thang"
+            and _DAY.match(core(k - 1))
+            and bare(k - 1)
+            and bare(k)
+            and _MONTH.match(core(k + 1))
+            and (folds(k - 2, "ngay") or folds(k + 2, "nam"))
+        ):
+            word = "tháng"
+        elif key == "ngay" and bare(k) and _DAY.match(core(k + 1)) and folds(k + 2, "thang"):
+            word = "ngày"
+        elif (
+            key == "nam"
+            and bare(k)
+            and _MONTH.match(core(k - 1))
+            and folds(k - 2, "thang")
+            and _YEAR.match(core(k + 1))
+        ):
+            word = "năm"
+        if word is not None:
+            new = _match_case(t.core, word)
+            t.kind = "fixed"
+            if new != t.core:
+                t.new, t.reason = new, "date"
 
 
 def _correct_lines(corr: Corrector, lines: list[list[_Tok]], blocks: list[int]) -> list[list[_Tok]]:
@@ -544,10 +863,11 @@ def _correct_lines(corr: Corrector, lines: list[list[_Tok]], blocks: list[int]) 
     for toks in lines:
         for k, t in enumerate(toks):
             _classify(t, corr, k == 0)
-            if t.kind != "word" or not t.core.isalpha():
+            if t.kind != "word" or not t.core.isalpha() or k == 0 or t.core.isupper():
                 _rule_fix(t, corr, k == 0)
-            elif k == 0:
-                _rule_fix(t, corr, True)
+        _context_fix(toks)
+    _list_end_fix(lines)
+    _marker_fix(lines)
     # group lines into blocks
     by_block: dict[int, list[int]] = {}
     for i, b in enumerate(blocks):
@@ -557,36 +877,47 @@ def _correct_lines(corr: Corrector, lines: list[list[_Tok]], blocks: list[int]) 
         ups = [ch.isupper() for t in toks if t.kind != "fixed" for ch in t.core if ch.isalpha()]
         if toks:
             heading[toks[0].line] = len(ups) >= 6 and sum(ups) >= 0.9 * len(ups)
-    pending: list[tuple[str, str, list[tuple[_Tok, _Cands]]]] = []
+    pending: list[list[tuple[_Tok, _Cands]]] = []
     page_gate = _gate([t for toks in lines for t in toks], lex, cfg)
     for idx in by_block.values():
         toks = [t for i in idx for t in lines[i]]
         small = sum(t.kind != "fixed" for t in toks) < cfg.gate_min_words
         # a block of a word or two ("công;" wrapped onto its own line) is no evidence of
         # its own: it is read like the page around it
-        mode, regime = page_gate if small else _gate(toks, lex, cfg)
+        block_gate = page_gate if small else _gate(toks, lex, cfg)
         seq: list[tuple[_Tok, _Cands]] = []
         sentences: list[list[tuple[_Tok, _Cands]]] = []
         for i in idx:
             if lines[i] and _starts_marker(lines[i]) and seq:
                 sentences.append(seq)
                 seq = []
-            for t in lines[i]:
-                seq.append((t, _token_cands(corr, t, mode, regime)))
+            # a line typed without any mark in a marked block ("DANG BO TINH QUANG NGAI"
+            # over body text) is stripped text: its marks are restored, letters kept
+            mode, regime = (
+                ("restore", "markless")
+                if block_gate[1] == "vie" and _markless_line(lines[i], lex)
+                else block_gate
+            )
+            for k, t in enumerate(lines[i]):
+                t.gate = f"{mode}/{regime}"
+                c = _token_cands(corr, t, mode, regime)
+                if mode == "good" and len(c.words) <= 1 + len(_TONES_ONLY) and t.kind == "word":
+                    c = _word_cands(corr, t, c, lines[i], k)
+                seq.append((t, c))
                 if _SENT_END.search(t.trail) and not _NUMBERISH.match(t.core + t.trail):
                     sentences.append(seq)
                     seq = []
         if seq:
             sentences.append(seq)
-        pending.extend((mode, regime, s) for s in sentences)
+        pending.extend(sentences)
     # nothing to search where every position has one candidate
-    choose = [i for i, (_, _, s) in enumerate(pending) if any(len(c.words) > 1 for _, c in s)]
-    picks = [[0] * len(s) for _, _, s in pending]
-    found = _decode_all(corr, [[c for _, c in pending[i][2]] for i in choose])
+    choose = [i for i, s in enumerate(pending) if any(len(c.words) > 1 for _, c in s)]
+    picks = [[0] * len(s) for s in pending]
+    found = _decode_all(corr, [[c for _, c in pending[i]] for i in choose])
     for i, pick in zip(choose, found, strict=True):
         picks[i] = pick
     style = cfg.tone_style
-    for (mode, regime, sent), pick in zip(pending, picks, strict=True):
+    for sent, pick in zip(pending, picks, strict=True):
         for (t, c), j in zip(sent, pick, strict=True):
             if t.kind == "fixed" or t.new is not None:
                 continue
@@ -600,8 +931,91 @@ def _correct_lines(corr: Corrector, lines: list[list[_Tok]], blocks: list[int]) 
             if new != t.core:
                 t.new = new
                 t.score = round(float(c.cost[j]), 3)
-                t.reason = f"{mode}/{regime}"
+                t.reason = t.gate
+    for idx in by_block.values():  # a block's lines run on: "hoặc" / "SaO lục"
+        body = [i for i in idx if lines[i] and not heading[lines[i][0].line]]
+        # a line after a full line of body text (not a numbered title) goes on with its
+        # sentence; after a short or numbered line it may open a new one
+        runs_on = {
+            id(lines[i][0])
+            for j, i in zip(body, body[1:], strict=False)
+            if len(lines[j]) >= 6
+            and not _starts_marker(lines[j])
+            and lines[j][0].core not in _TITLE_WORDS
+        }
+        _fix_case([t for i in body for t in lines[i]], runs_on, lex, cfg)
     return lines
+
+
+_CASE_SHAPED = frozenset("cosuvwxz")  # letters whose capital is their small form, larger
+
+
+_TITLE_WORDS = frozenset(("Điều", "Chương", "Mục", "Phần", "Phụ"))
+
+
+def _fix_case(toks: list[_Tok], runs_on: set[int], lex: Lexicon, cfg: CorrectConfig) -> None:
+    """Small letters for a word the OCR capitalised inside a sentence.
+
+    ``toks`` run through a block, line after line. After a small-letter word with no
+    punctuation after it, a word is put in small letters when
+
+    * it mixes cases inside ("SaO", "tiẾp");
+    * it is a syllable in capitals ("đơn VỊ thuộc"), the last word of the block or
+      followed by a small-letter word;
+    * it is capitalised with a letter whose capital only differs in size (c o s u v w x
+      z: "lĩnh Vực", "đơn Vị"), is followed by a small-letter word, and the corpus
+      capitalises it there less than ``case_rate`` of the time ("Chính phủ" stays).
+
+    The first word of a line may open a sentence, so only its inner case is fixed,
+    unless its line runs on from a full line of body text (the ids in ``runs_on``);
+    even then a capitalised first word stays ("Xét đề nghị" after a lost ";").
+    """
+
+    for k in range(1, len(toks)):
+        t = toks[k]
+        word = t.core if t.new is None else t.new
+        if word.islower() or t.kind == "fixed" or t.lead or len(word) < 2 or not word.isalpha():
+            continue
+        prev = toks[k - 1]
+        before = prev.core if prev.new is None else prev.new
+        if prev.trail or prev.kind == "fixed" or not (before.isalpha() and before.islower()):
+            continue
+        nxt = toks[k + 1] if k + 1 < len(toks) else None
+        rest = word[1:]
+        mixed = any(ch.isupper() for ch in rest) and any(ch.islower() for ch in rest)
+        after = (
+            "" if nxt is None or nxt.kind == "fixed" else (nxt.core if nxt.new is None else nxt.new)
+        )
+        small_after = after.isalpha() and after.islower()
+        if t.index == 0 and id(t) not in runs_on:
+            new = word[0] + rest.lower() if mixed else word
+        elif mixed:
+            new = word.lower()
+        elif word.isupper():
+            ok = (small_after or nxt is None) and lex.is_syllable(word)
+            new = word.lower() if ok else word
+        elif small_after and t.index and strip_marks(word[0]).lower() in _CASE_SHAPED:
+            rate = lex.capital_rate(word)
+            new = word.lower() if rate is not None and rate < cfg.case_rate else word
+        else:
+            continue
+        if new != word:
+            if t.new is None:
+                t.reason = "case"
+            t.new = new
+
+
+def _markless_line(toks: list[_Tok], lex: Lexicon) -> bool:
+    """Is this line Vietnamese typed without marks: 2+ words, all plain ASCII syllable keys?
+
+    Two words are enough in capitals (a header line); in lower case it takes three.
+    """
+    words = [t for t in toks if t.kind != "fixed"]
+    if len(words) < 2 or any(t.kind != "word" or not t.core.isascii() for t in words):
+        return False
+    if len(words) < 3 and not all(t.core.isupper() for t in words):
+        return False
+    return all(lex.candidates(t.core) for t in words)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -628,6 +1042,61 @@ def _is_letter_ref(core: str, lex: Lexicon) -> bool:
 _LATIN_LETTERS = frozenset("abcdđefghijklmnopqrstuvwxyz")
 
 
+_TONES_ONLY = range(5)  # a syllable's other tones: the most "tone" candidates it has
+
+
+def _word_cands(corr: Corrector, t: _Tok, cands: _Cands, line: list[_Tok], k: int) -> _Cands:
+    """Add the other spellings of a syllable that make a word with a neighbour.
+
+    In a good block a known syllable may only change its tone; but a vowel mark or the
+    stroke of đ is misread too ("nguyên tác" for "nguyên tắc", "giãy tờ" for "giấy
+    tờ"). A spelling that makes a known word with a neighbour becomes a candidate at
+    its channel cost; the language model decides ("nguyên tác" is a word too, but far
+    less likely than "nguyên tắc" before "có đi có lại").
+    """
+    low = t.core.lower()
+    others = corr._spellings.get(low)
+    if others is None:
+        lk = letter_key(low)
+        others = corr._spellings[low] = tuple(
+            s for s in corr.lex.candidates(low) if letter_key(s) != lk
+        )
+    if not others or (t.conf or 0.0) >= corr.config.keep_conf:
+        return cands
+    prev = line[k - 1].core if k and not line[k - 1].trail and not t.lead else ""
+    nxt = line[k + 1].core if k + 1 < len(line) and not t.trail and not line[k + 1].lead else ""
+    if not (prev.isalpha() or nxt.isalpha()):
+        return cands
+    key = (low, prev.lower(), nxt.lower())
+    got = corr._word_cache.get(key)
+    if got is None:
+        got = corr._word_cache[key] = _with_word_spellings(corr, key, others, cands)
+    return got
+
+
+def _with_word_spellings(
+    corr: Corrector, key: tuple[str, str, str], others: tuple[str, ...], cands: _Cands
+) -> _Cands:
+    low, prev, nxt = key
+    lex, cfg = corr.lex, corr.config
+    words = lex.words
+    p = normalize_syllable(prev) + " " if prev.isalpha() else None
+    n = " " + normalize_syllable(nxt) if nxt.isalpha() else None
+    found = [
+        s
+        for s in others
+        if (p is not None and p + s in words) or (n is not None and s + n in words)
+    ]
+    if not found:
+        return cands
+    table = corr.channel["vie"]
+    extra = [(table.cost(s, low) + cfg.good_margin, s) for s in found]
+    scored = [(float(c), w) for w, c in zip(cands.words, cands.cost, strict=True)]
+    norm = lex.normalize(low)
+    own = dict((w, c) for c, w in scored).get(norm, table.cost(norm, low))
+    return corr._finish(scored + extra, norm, own)
+
+
 def _token_cands(corr: Corrector, t: _Tok, mode: str, regime: str) -> _Cands:
     cfg = corr.config
     if t.kind == "fixed":
@@ -639,6 +1108,8 @@ def _token_cands(corr: Corrector, t: _Tok, mode: str, regime: str) -> _Cands:
             if t.conf is not None and t.conf >= cfg.keep_conf:
                 return _fixed_cands(corr, t.core)
             return corr.candidates(t.core, "tone")
+        if regime == "vie" and t.kind == "garbled":
+            return corr.candidates(t.core, GARBLED)
         return corr.candidates(t.core, regime)
     if (
         regime == "vie"
@@ -653,6 +1124,8 @@ def _token_cands(corr: Corrector, t: _Tok, mode: str, regime: str) -> _Cands:
         if t.kind == "word":
             return corr.candidates(t.core, "restore")
         return corr.candidates(t.core, "markless")
+    if regime == "vie" and t.kind == "garbled":
+        return corr.candidates(t.core, GARBLED)
     return corr.candidates(t.core, regime)
 
 
@@ -661,7 +1134,13 @@ def _token_cands(corr: Corrector, t: _Tok, mode: str, regime: str) -> _Cands:
 
 @functools.lru_cache(maxsize=4)
 def _corrector(lex_id: int, lm_id: int, cfg: CorrectConfig) -> Corrector:
-    return Corrector(_OBJS.get(lex_id), _OBJS.get(lm_id), None, cfg)
+    lex, lm = _OBJS.get(lex_id), _OBJS.get(lm_id)
+    return Corrector(
+        lex if isinstance(lex, Lexicon) else None,
+        lm if isinstance(lm, LanguageModel) else None,
+        None,
+        cfg,
+    )
 
 
 _OBJS: dict[int, object] = {}
@@ -715,9 +1194,12 @@ def correct_text(
             if t.new is None:
                 continue
             pieces.append(s[pos : t.start])
-            pieces.append(t.new)
-            pos = t.start + len(t.core)
-            corrections.append(Correction(0, t.line, t.index, t.core, t.new, t.score, t.reason))
+            before, after = t.core, t.new
+            if t.new_trail is not None:
+                before, after = before + t.trail, after + t.new_trail
+            pieces.append(after)
+            pos = t.start + len(before)
+            corrections.append(Correction(0, t.line, t.index, before, after, t.score, t.reason))
         pieces.append(s[pos:])
         out_lines.append("".join(pieces))
     return CorrectionResult("\n".join(out_lines), tuple(corrections))
@@ -759,7 +1241,8 @@ def correct_document(
                 if t.new is None:
                     continue
                 w = words[t.index]
-                words[t.index] = replace(w, text=t.lead + t.new + t.trail)
+                trail = t.trail if t.new_trail is None else t.new_trail
+                words[t.index] = replace(w, text=t.lead + t.new + trail)
                 corrections.append(
                     Correction(
                         page.index, li, t.index, w.text, words[t.index].text, t.score, t.reason

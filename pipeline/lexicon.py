@@ -23,6 +23,7 @@ Typical use::
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -45,6 +46,8 @@ FILES = {
     "names": "names.txt",  # place names as written (provinces, districts, communes)
     "abbreviations": "abbreviations.txt",  # ABBR <TAB> expansion (hand-written)
     "terms": "terms.txt",  # domain terms, Party and administrative (hand-written)
+    "codes": "codes.txt",  # SEGMENT <TAB> count: letter segments of corpus document codes
+    "case": "case.txt",  # syllable <TAB> capitalised <TAB> seen: mid-sentence capitals
 }
 
 # ---------------------------------------------------------------------------- syllable shape
@@ -160,6 +163,10 @@ def _nfd(s: str) -> str:
     return unicodedata.normalize("NFD", s)
 
 
+_fold_key = functools.lru_cache(maxsize=1 << 16)(fold_key)  # tokens repeat a lot
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def normalize_syllable(token: str) -> str:
     """The lexicon's spelling of a token: NFC, lower case, old tone style ("Hoà" -> "hòa")."""
     return place_tone(nfc(token).lower(), ToneStyle.OLD)
@@ -187,6 +194,16 @@ class Lexicon:
     abbreviations: Mapping[str, str]
     total: int
     max_word_len: int
+    code_segments: Mapping[str, int]  # letter segments of document codes -> corpus count
+    abbreviations_upper: Mapping[str, str]  # all-capital form -> abbreviation ("V/V": "V/v")
+    case: Mapping[str, tuple[int, int]]  # syllable -> (capitalised, seen) after a small word
+
+    def capital_rate(self, syllable: str) -> float | None:
+        """How often the corpus capitalises this syllable after a small-letter word in a
+        sentence ("chính" of "Chính phủ": often; "vị" of "đơn vị": almost never), or None
+        when it was seen there too rarely to say."""
+        got = self.case.get(normalize_syllable(syllable))
+        return None if got is None else got[0] / got[1]
 
     def normalize(self, token: str) -> str:
         """The lexicon's spelling of a syllable (see :func:`normalize_syllable`)."""
@@ -202,7 +219,7 @@ class Lexicon:
 
     def candidates(self, token: str) -> tuple[str, ...]:
         """Known syllables that read as ``token`` once marks are removed ("Tang" -> tăng …)."""
-        return self.by_key.get(fold_key(token), ())
+        return self.by_key.get(_fold_key(token), ())
 
     def count(self, token: str) -> int:
         """Corpus count of a syllable (0 for a syllable known only from word lists)."""
@@ -225,8 +242,16 @@ class Lexicon:
         return key in self.words or (" " not in key and key in self.syllables)
 
     def is_abbreviation(self, token: str) -> bool:
-        """Is this token a known abbreviation as written ("UBND", "T/M", "TM.")?"""
-        return token in self.abbreviations or token.rstrip(".") in self.abbreviations
+        """Is this token a known abbreviation as written ("UBND", "T/M", "TM.")?
+
+        Case counts ("ubnd", "tu" are no abbreviations: "tu" is a syllable), except that
+        the all-capital form of one written with small letters is that abbreviation too:
+        "V/V", "TTR" and "THS" in a header set in capitals are "V/v", "TTr" and "ThS".
+        """
+        tok = token.rstrip(".") or token
+        if token in self.abbreviations or tok in self.abbreviations:
+            return True
+        return tok.isupper() and tok in self.abbreviations_upper
 
     def is_code(self, token: str) -> bool:
         """Is this a document number/symbol or compound abbreviation ("28-CT/TW", "NĐ-CP")?
@@ -301,6 +326,20 @@ def load_lexicon(path: str | Path = DEFAULT_DIR) -> Lexicon:
             raise ModelFormatError(f"{fname}:{n}: expected 'ABBREVIATION<TAB>expansion'")
         abbr[nfc(parts[0])] = nfc(parts[1])
     words.update(t for t in terms if " " in t)
+    codes: dict[str, int] = {}
+    fname = root / FILES["codes"]
+    for n, line in enumerate(_read_lines(fname), 2):
+        parts = line.split("\t")
+        if len(parts) != 2 or not parts[1].isdigit():
+            raise ModelFormatError(f"{fname}:{n}: expected 'SEGMENT<TAB>count'")
+        codes[nfc(parts[0])] = int(parts[1])
+    case: dict[str, tuple[int, int]] = {}
+    fname = root / FILES["case"]
+    for n, line in enumerate(_read_lines(fname), 2):
+        parts = line.split("\t")
+        if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+            raise ModelFormatError(f"{fname}:{n}: expected 'syllable<TAB>capitalised<TAB>seen'")
+        case[parts[0]] = (int(parts[1]), int(parts[2]))
     return Lexicon(
         syllables=MappingProxyType(syll),
         sources=MappingProxyType(sources),
@@ -311,6 +350,11 @@ def load_lexicon(path: str | Path = DEFAULT_DIR) -> Lexicon:
         abbreviations=MappingProxyType(abbr),
         total=sum(syll.values()),
         max_word_len=max((w.count(" ") + 1 for w in words), default=1),
+        code_segments=MappingProxyType(codes),
+        case=MappingProxyType(case),
+        abbreviations_upper=MappingProxyType(
+            {a.upper(): a for a in sorted(abbr) if a.upper() != a}
+        ),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pipeline.correct import (
@@ -139,3 +140,156 @@ def test_one_word_block_is_read_like_its_page(corr: Corrector) -> None:
         "\n\ncông;"
     )
     assert correct_text(page, corrector=corr).text == page
+
+
+# ---------------------------------------------------------------------------- issue 3 rules
+
+
+def test_markless_header_alone_and_over_marked_text(corr: Corrector) -> None:
+    body = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;"
+    assert correct_text("DANG BO TINH QUANG NGAI", corrector=corr).text == (
+        "ĐẢNG BỘ TỈNH QUẢNG NGÃI"
+    )
+    # the same line over marked body text in its block, and as a small block of a page
+    for text in ("DANG BO TINH QUANG NGAI\n" + body, "DANG BO\n\nTINH QUANG NGAI\n\n" + body):
+        out = correct_text(text, corrector=corr).text
+        assert " ".join(out.split()).startswith("ĐẢNG BỘ TỈNH QUẢNG NGÃI"), out
+        assert out.endswith(body)
+
+
+def test_garbled_token_in_marked_text_may_have_lost_its_marks(corr: Corrector) -> None:
+    assert correct_text("HUYỆN U} SƠN HÀ", corrector=corr).text == "HUYỆN ỦY SƠN HÀ"
+
+
+def test_date_words_between_numbers(corr: Corrector) -> None:
+    got = correct_text("ngày 12 thắng 3 năm 2020; Hà Nội, ngảy 05 thang 6 nấm 2021", corrector=corr)
+    assert got.text == "ngày 12 tháng 3 năm 2020; Hà Nội, ngày 05 tháng 6 năm 2021"
+    assert {c.reason for c in got.corrections} == {"date"}
+    # no date around it: a score stays a score
+    assert correct_text("tỷ số 12 thắng 3 thua", corrector=corr).text == "tỷ số 12 thắng 3 thua"
+
+
+def test_list_punctuation_and_markers(corr: Corrector) -> None:
+    text = (
+        "“1, Yêu cầu chung\n"
+        "a) Chấp hành tốt;\n"
+        "b) Năng lực học viên,\n"
+        "c) Giao nhiệm vụ.\n"
+        "b/ Hỗ trợ chi hoạt động phục vụ;\n"
+        "c/ Kinh phí hỗ trợ.\n"
+        "khoản 1, điểm a"
+    )
+    want = text.replace("“1,", "“1.").replace("viên,", "viên;")
+    assert correct_text(text, corrector=corr).text == want
+
+
+def test_list_letter_and_number_from_their_neighbours(corr: Corrector) -> None:
+    text = "như sau:\n8) Sau khi được giao;\nb) Tham gia.\n4. Bốn\n9. Năm\n6. Sáu\n7) bảy\n8) tám"
+    want = text.replace("8) Sau", "a) Sau").replace("9. Năm", "5. Năm")
+    assert correct_text(text, corrector=corr).text == want
+    # a list that starts again at 1 is no misread
+    again = "1. Một\n1. Một nữa\n3. Ba"
+    assert correct_text(again, corrector=corr).text == again
+
+
+def test_code_segments_one_lookalike_from_a_known_one(corr: Corrector) -> None:
+    assert corr.repair_code("82/TIr-UBND") == "82/TTr-UBND"
+    assert corr.repair_code("106/2025/QHI15") == "106/2025/QH15"
+    assert corr.repair_code("2638/LĐÐTBXH-KHTC") == "2638/LĐTBXH-KHTC"
+    # known segments, local codes not a look-alike away, and codes of unknown parts stay
+    for code in ("28-CT/TW", "12/SNV-TCBC", "05/STC", "45-KH/BTGTU", "118/TTE", "ABC-XYZ"):
+        assert corr.repair_code(code) == code
+    out = correct_text("theo Tờ trình số 82/TIr-UBND của Trợ lý TICP, nay", corrector=corr)
+    assert "82/TTr-UBND" in out.text and "TTCP," in out.text
+
+
+def test_ocr_capitals_inside_a_sentence(corr: Corrector) -> None:
+    cases = {
+        "thuộc lĩnh Vực tài chính": "thuộc lĩnh vực tài chính",
+        "bản chính hoặc SaO lục, thời gian": "bản chính hoặc sao lục, thời gian",
+        "giao một đơn VỊ thuộc Trung tâm": "giao một đơn vị thuộc Trung tâm",
+        "trực tiẾp, trực tuyến": "trực tiếp, trực tuyến",
+    }
+    for raw, want in cases.items():
+        assert correct_text(raw, corrector=corr).text == want
+    for kept in (
+        "theo quy định của Chính phủ và các Sở, ngành",
+        "Căn cứ Nghị định số 15/2020/NĐ-CP\nXét đề nghị của Giám đốc Sở Nội vụ",
+        "Bà Nguyễn Thị Hoa, Phó Chủ tịch Ủy ban nhân dân",
+    ):
+        assert correct_text(kept, corrector=corr).text == kept
+
+
+def test_a_spelling_that_makes_a_word_with_its_neighbour(corr: Corrector) -> None:
+    tail = " Ủy ban nhân dân tỉnh chỉ đạo các sở, ngành triển khai thực hiện."
+    got = correct_text("được coi như giãy tờ gốc hoặc bản sao." + tail, corrector=corr)
+    assert got.text.startswith("được coi như giấy tờ gốc")
+
+
+def test_khmer_hamlets_are_syllables(corr: Corrector) -> None:
+    text = "các thôn, bản, ấp, buôn, phum, sóc trên địa bàn tỉnh"
+    assert correct_text(text, corrector=corr).text == text
+    assert corr.lex.is_syllable("phum")
+
+
+# ---------------------------------------------------------------------------- fast scoring
+
+
+def test_vectorised_letter_costs_equal_the_alignment(corr: Corrector) -> None:
+    from pipeline.channel import KeyScorer, letter_key
+
+    table = corr.channel["markless"]
+    keys = corr._ix.lk_text
+    scorer = KeyScorer(table, keys)
+    rows = np.arange(0, len(keys), 7)
+    n_exact = 0
+    for read in ("tang", "ciia", "chinh", "nguoi", "clr(rng", "s6", "hién", "u}", "dwoc"):
+        rk = letter_key(read)
+        exact = np.array([table.letter_cost(keys[j], rk) for j in rows])
+        assert np.allclose(table.letter_costs([keys[j] for j in rows], rk), exact)
+        value, is_exact = scorer.estimate(rows, rk)
+        n_exact += int(is_exact.sum())
+        assert np.allclose(value[is_exact], exact[is_exact])
+        assert (value[~is_exact] <= exact[~is_exact] + 1e-9).all()  # a lower bound
+    assert n_exact > 100
+
+
+def test_bounded_candidate_search_equals_scoring_every_syllable() -> None:
+    from rapidfuzz.distance import Levenshtein
+
+    from pipeline.channel import letter_key, marks, obs_key
+
+    corr = Corrector(config=CorrectConfig(max_aligned=10**6))  # the bound alone: exact
+    lex, table, k = corr.lex, corr.channel["markless"], corr.config.max_candidates
+    for tok in ("ciia", "chinh", "nguoi", "clr(rng", "d6i", "truong", "hién", "s6", "vé"):
+        ok = obs_key(tok)
+        dist = [Levenshtein.distance(ok, key) for key in corr._keys]
+        near = sorted((d, i) for i, d in enumerate(dist) if d <= (1 if len(ok) <= 2 else 2))
+        every = []
+        for _, i in near:
+            for s in lex.by_key[corr._keys[i]]:
+                cost = table.letter_cost(letter_key(s), letter_key(tok))
+                cost += table.tone[marks(s)[0]][marks(tok)[0]]
+                every.append((cost - 0.5 * lex.logprior(s), cost, s))
+        every.sort(key=lambda x: x[0])  # stable: lexicon order among ties
+        got = corr._score_near([i for _, i in near], "markless", tok)
+        assert [s for _, s in got] == [s for _, _, s in every[:k]], tok
+        assert np.allclose([c for c, _ in got], [c for _, c, _ in every[:k]])
+
+
+def test_whole_syllable_confusions_round_trip_and_apply() -> None:
+    from pipeline.channel import ChannelTable, Counts, add_pair, costs_from_counts
+
+    counts = Counts()
+    for _ in range(20):
+        add_pair(counts, "chi", "chỉ")  # one syllable misread half the time ...
+        add_pair(counts, "chi", "chi")
+    for _ in range(500):
+        add_pair(counts, "phi", "phi")  # ... while the tone is seldom misread
+        add_pair(counts, "khi", "khi")
+    table = costs_from_counts(counts)
+    assert ("chi", "chỉ") in table.pairs
+    assert table.cost("chi", "chỉ") == table.pairs[("chi", "chỉ")] < 1.0
+    assert table.read_as("Chỉ") == [("chi", table.pairs[("chi", "chỉ")])]
+    again = ChannelTable.from_dict(table.to_dict())
+    assert again.pairs == {k: round(v, 3) for k, v in table.pairs.items()}

@@ -197,3 +197,38 @@ def test_missing_file_and_bad_line_raise(tmp_path: Path) -> None:
         fh.write("broken line without tabs\n")
     with pytest.raises(ModelFormatError, match="syllables"):
         load_lexicon(d)
+
+
+def test_abbreviations_keep_case_but_take_an_all_capital_form(lex) -> None:
+    for abbr in ["UBND", "TTr", "V/v", "ThS", "TM.", "T/M"]:
+        assert lex.is_abbreviation(abbr), abbr
+    # a header set in capitals writes the small letters as capitals too
+    for caps in ["TTR", "V/V", "THS", "TTG"]:
+        assert lex.is_abbreviation(caps), caps
+    # small letters are words, not abbreviations ("tu" is a syllable)
+    for word in ["ubnd", "Ubnd", "tu", "ttr", "v/v", "Ths", ""]:
+        assert not lex.is_abbreviation(word), word
+
+
+def test_code_segments_and_capitals_from_the_corpus(lex) -> None:
+    # letter segments of document codes seen in the corpus, with their counts
+    assert lex.code_segments["TTg"] > 100 and lex.code_segments["QH15"] > 100
+    assert all(s[0].isupper() and len(s) >= 2 for s in lex.code_segments)
+    # "Chính phủ" is written with a capital inside sentences, "đơn vị" is not
+    assert lex.capital_rate("chính") > 0.1
+    assert lex.capital_rate("Vị") < 0.01 and lex.capital_rate("vực") < 0.01
+    assert lex.capital_rate("xyz") is None
+
+
+def test_administrative_units_are_known(lex) -> None:
+    for unit in ["thôn", "bản", "ấp", "buôn", "phum", "sóc", "xã", "phường", "thị trấn"]:
+        assert lex.is_word(unit.split()), unit
+
+
+def test_bad_codes_and_case_lines_raise(tmp_path: Path) -> None:
+    for kind, bad in (("codes", "TTg\tmany\n"), ("case", "vị\t1\n")):
+        d = _copy(tmp_path / kind)
+        with open(d / FILES[kind], "a", encoding="utf-8") as fh:
+            fh.write(bad)
+        with pytest.raises(ModelFormatError, match=kind):
+            load_lexicon(d)
