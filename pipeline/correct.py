@@ -560,6 +560,9 @@ def strip_d(s: str) -> str:
 def _gate(toks: list[_Tok], lex: Lexicon, cfg: CorrectConfig) -> tuple[str, str]:
     """(mode, regime) of one block: ``restore``/``good``/``repair`` and the channel table."""
     words = [t for t in toks if t.kind in ("word", "garbled")]
+    if any(not t.core.isascii() for t in words):
+        # in marked text, vowel-less capitals are abbreviations (HS, GV): no evidence either way
+        words = [t for t in words if not _is_consonant_caps(t.core)]
     if not words:
         return "good", "vie"
     n = len(words)
@@ -1097,11 +1100,21 @@ def _with_word_spellings(
     return corr._finish(scored + extra, norm, own)
 
 
+def _is_consonant_caps(core: str) -> bool:
+    """Capitals without a vowel (HS, SV, GV, NCL): an abbreviation where Tesseract ``vie``
+    read the text, since it does not drop vowels; mark-less OCR does ("CQNG" for CỘNG), so
+    there such a token may still be a garbled word."""
+    letters = _letters(core)
+    return len(letters) >= 2 and letters.isupper() and not set(fold_key(letters)) & set("aeiouy")
+
+
 def _token_cands(corr: Corrector, t: _Tok, mode: str, regime: str) -> _Cands:
     cfg = corr.config
     if t.kind == "fixed":
         return _fixed_cands(corr, t.new or t.core)
-    if (mode == "good" or regime == "vie") and _is_letter_ref(t.core, corr.lex):
+    if (mode == "good" or regime == "vie") and (
+        _is_letter_ref(t.core, corr.lex) or _is_consonant_caps(t.core)
+    ):
         return _fixed_cands(corr, t.core)
     if mode == "good":
         if t.kind == "word" and corr.lex.is_syllable(t.core):
