@@ -3,7 +3,7 @@
 Real pages (../shared/real, ground truth in tests/data/real/NAME.gt.txt with @region
 sections in reading order), born-digital PDFs (text layer in reading order,
 tests/data/real/digital/) rasterised at 200 and 300 dpi, and synthesized pages (reading
-order of header, title, recipients and signature lines). Raw OCR, no correction.
+order of header, title, recipients and signature lines). Raw OCR before correction, plus a "+corr" column after it.
 
 "before" is plain ``tesseract -l vie --psm 3`` on the page as stored; "after" is the
 pipeline's own ``recognize_page`` (preprocessing, the same Tesseract pass) and the layout
@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from layout_cache import first_pass, page_images, recognize  # noqa: E402
 
+from pipeline.document import Document, Page  # noqa: E402
 from pipeline.layout import MARK_KINDS  # noqa: E402
 from pipeline.metrics import cer, char_string, tokens  # noqa: E402
 
@@ -95,9 +96,10 @@ def _table(gt_dir: Path, dpis: list[int | None], args: argparse.Namespace) -> No
     manifest = json.loads((gt_dir / "pages.json").read_text(encoding="utf-8"))
     print(
         f"{'page':38} {'dpi':>4} {'split':8} {'before':>7} {'after':>7} {'body':>6} "
-        f"{'body/P':>6} {'body/L':>6} {'gap':>5} {'ocr s':>6} {'lay s':>6}"
+        f"{'body/P':>6} {'body/L':>6} {'gap':>5} {'+corr':>6} {'ocr s':>6} {'lay s':>6}"
     )
     sums: dict[str, list[float]] = {}
+    sums_corr: dict[str, list[float]] = {}
     for name, item in manifest.items():
         if name.startswith("_") or (args.split and item["split"] != args.split):
             continue
@@ -114,11 +116,13 @@ def _table(gt_dir: Path, dpis: list[int | None], args: argparse.Namespace) -> No
             before, after = cer(plain.text, ref), cer(laid.text, ref)
             b_plain, b_lay = body_cer(plain.text, body), body_cer(laid.text, body)
             b_pre = body_cer(unlaid.text, body)
+            corrected = cer(_corrected(laid, name), ref)
             sums.setdefault(f"{item['split']} {dpi or ''}", []).append(after)
+            sums_corr.setdefault(f"{item['split']} {dpi or ''}", []).append(corrected)
             print(
                 f"{name:38} {dpi or '':>4} {item['split']:8} {100 * before:7.2f} "
                 f"{100 * after:7.2f} {100 * b_plain:6.2f} {100 * b_pre:6.2f} {100 * b_lay:6.2f} "
-                f"{100 * (after - b_lay):5.2f} {secs:6.2f} {lsecs:6.2f}"
+                f"{100 * (after - b_lay):5.2f} {100 * corrected:6.2f} {secs:6.2f} {lsecs:6.2f}"
                 f"{'  LAYOUT LOST BODY' if b_lay > b_pre + 1e-9 else ''}"
                 f"{'  BODY WORSE' if b_lay > b_plain + 1e-9 else ''}"
             )
@@ -127,7 +131,18 @@ def _table(gt_dir: Path, dpis: list[int | None], args: argparse.Namespace) -> No
                 for r in laid.regions:
                     print(f"  [{r.kind}] {r.box} {r.text[:70]!r}")
     for key, vals in sums.items():
-        print(f"  mean after, {key}: {100 * sum(vals) / len(vals):.2f} % over {len(vals)} pages")
+        corr = sums_corr[key]
+        print(
+            f"  mean after, {key}: {100 * sum(vals) / len(vals):.2f} % over {len(vals)} pages; "
+            f"with correction {100 * sum(corr) / len(corr):.2f} %"
+        )
+
+
+def _corrected(page: Page, name: str) -> str:
+    """The page's text after vnocr's correction stage: the text a user gets."""
+    from pipeline.correct import correct_document
+
+    return correct_document(Document(name=name, pages=(page,))).pages[0].text
 
 
 def order_errors(hyp: str, truth: list[tuple[str, str]]) -> tuple[int, int]:
