@@ -37,8 +37,11 @@ ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
 def make_pages(folder: Path, count: int) -> list[Path]:
     """Synthesize ``count`` clean pages from the samples, cycling through them."""
-    texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "samples").glob("*.txt"))
-             if not p.name.endswith(".gt.txt")]
+    texts = [
+        p.read_text(encoding="utf-8")
+        for p in sorted((REPO / "samples").glob("*.txt"))
+        if not p.name.endswith(".gt.txt")
+    ]
     pages: list[Path] = []
     seed = 0
     while len(pages) < count:
@@ -78,9 +81,11 @@ def timed(cmd: list[str]) -> tuple[float, int]:
 
 
 def outputs(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.suffix in (".txt", ".json") and p.name != "summary.json"
-            and ".vnocr" not in p.parts}
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.suffix in (".txt", ".json") and p.name != "summary.json" and ".vnocr" not in p.parts
+    }
 
 
 def main() -> int:
@@ -104,19 +109,27 @@ def main() -> int:
         if not args.no_timing:
             start = time.perf_counter()
             for page in pages:
-                subprocess.run(["tesseract", str(page), "-", "-l", "vie"], env=ENV,
-                               capture_output=True, check=True)
+                subprocess.run(
+                    ["tesseract", str(page), "-", "-l", "vie"],
+                    env=ENV,
+                    capture_output=True,
+                    check=True,
+                )
             bare = time.perf_counter() - start
             print(f"bare tesseract         {bare / n:6.2f} s/page")
             t1, code1 = timed([*VNOCR, "run", str(src), "-o", str(work / "j1"), "-j", "1"])
-            print(f"vnocr run -j 1         {t1 / n:6.2f} s/page  ratio {t1 / bare:.2f} "
-                  f"(target <= 1.25)  exit {code1}")
+            print(
+                f"vnocr run -j 1         {t1 / n:6.2f} s/page  ratio {t1 / bare:.2f} "
+                f"(target <= 1.25)  exit {code1}"
+            )
         t2, code2 = timed([*VNOCR, "run", str(src), "-o", str(work / "j2"), "-j", "2"])
         speedup = "" if args.no_timing else f"  speed-up {t1 / t2:.2f}x (target >= 1.8)"
         print(f"vnocr run -j 2         {n / t2:6.2f} pages/s{speedup}  exit {code2}")
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-        print(f"peak RSS of a child    {usage.ru_maxrss / 1024:6.0f} MB (largest of tesseract, "
-              "vnocr parents and workers)")
+        print(
+            f"peak RSS of a child    {usage.ru_maxrss / 1024:6.0f} MB (largest of tesseract, "
+            "vnocr parents and workers)"
+        )
         summary = json.loads((work / "j2" / "summary.json").read_text(encoding="utf-8"))
         print(f"summary                done {summary['done']}, failed {summary['failed']}")
         if not args.no_timing:
@@ -126,8 +139,13 @@ def main() -> int:
         if args.kill:
             out = work / "killed"
             cmd = [*VNOCR, "run", str(src), "-o", str(out), "-j", "2"]
-            proc = subprocess.Popen(cmd, env=ENV, start_new_session=True,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            proc = subprocess.Popen(
+                cmd,
+                env=ENV,
+                start_new_session=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             time.sleep(max(3.0, t2 / 2))
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
@@ -135,8 +153,10 @@ def main() -> int:
             finished = state.read_text().count("\n") if state.exists() else 0
             t3, code3 = timed(cmd)
             same = outputs(out) == outputs(work / "j2")
-            print(f"kill -9 after {finished} docs, rerun {t3:.1f} s exit {code3}: outputs "
-                  f"{'byte-identical' if same else 'DIFFERENT'} to the uninterrupted run")
+            print(
+                f"kill -9 after {finished} docs, rerun {t3:.1f} s exit {code3}: outputs "
+                f"{'byte-identical' if same else 'DIFFERENT'} to the uninterrupted run"
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

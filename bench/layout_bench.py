@@ -3,7 +3,8 @@
 Real pages (../shared/real, ground truth in tests/data/real/NAME.gt.txt with @region
 sections in reading order), born-digital PDFs (text layer in reading order,
 tests/data/real/digital/) rasterised at 200 and 300 dpi, and synthesized pages (reading
-order of header, title, recipients and signature lines). Raw OCR before correction, plus a "+corr" column after it.
+order of header, title, recipients and signature lines). Raw OCR before correction, plus
+a "+corr" column after it.
 
 "before" is plain ``tesseract -l vie --psm 3`` on the page as stored; "after" is the
 pipeline's own ``recognize_page`` (preprocessing, the same Tesseract pass) and the layout
