@@ -11,16 +11,19 @@ best-matching stretch of the output (semi-global) and the edits are summed: the 
 figure for the text before and after correction, whatever the layout step did.
 Splits follow tests/data/real (tune / heldout); the figures to quote are the held-out ones.
 
-    .venv/bin/python bench/real_correct_bench.py [--dpi 300 200] [--show]
+    .venv/bin/python bench/real_correct_bench.py [--dpi 300 200] [--split tune] [--show] [--errors]
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import sys
 from pathlib import Path
+
+import numpy as np
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -43,6 +46,88 @@ def line_edits(hyp: str, ref_lines: list[str]) -> tuple[int, int]:
         edits += round(body_cer(hyp, line) * n)
         chars += n
     return edits, chars
+
+
+def _stretch(hyp: str, ref: str) -> str:
+    """The stretch of ``hyp`` that ``ref`` aligns with best (the alignment of body_cer)."""
+    a, b = char_string(tokens(ref)), char_string(tokens(hyp))
+    if not a or not b:
+        return ""
+
+    def last_row(a: str, b: str, free_start: bool) -> np.ndarray:
+        bb = np.frombuffer(b.encode("utf-32-le"), dtype=np.uint32)
+        idx = np.arange(len(b) + 1, dtype=np.int32)
+        prev = np.zeros(len(b) + 1, dtype=np.int32) if free_start else idx.copy()
+        for ch in a:
+            sub = prev[:-1] + (bb != ord(ch))
+            cur = np.empty_like(prev)
+            cur[0] = prev[0] + 1
+            cur[1:] = np.minimum(sub, prev[1:] + 1)
+            prev = np.minimum.accumulate(cur - idx) + idx
+        return prev
+
+    end = int(np.argmin(last_row(a, b, True)))
+    back = last_row(a[::-1], b[:end][::-1], False)  # fixed at the end, free where it starts
+    return b[end - int(np.argmin(back)) : end]
+
+
+def residual_errors(raw: str, fixed: str, ref_lines: list[str]) -> list[tuple[str, str, str]]:
+    """(raw, corrected, reference) word runs that differ after correction, line by line."""
+    out = []
+    for line in ref_lines:
+        ref = char_string(tokens(line))
+        if not ref:
+            continue
+        got = _stretch(fixed, line)
+        if got == ref:
+            continue
+        rw, gw, bw = ref.split(), got.split(), _stretch(raw, line).split()
+        for op, i1, i2, j1, j2 in _opcodes(gw, rw):
+            if op == "equal":
+                continue
+            a0, a1 = max(i1 - 1, 0), min(i2 + 1, len(gw))
+            b0, b1 = max(j1 - 1, 0), min(j2 + 1, len(rw))
+            out.append(
+                (" ".join(_covering(bw, rw, b0, b1)), " ".join(gw[a0:a1]), " ".join(rw[b0:b1]))
+            )
+    return out
+
+
+def judge(page: object, fixed: object, ref_lines: list[str]) -> list[tuple[int, object]]:
+    """(sign, correction) of every change: -1 when it alone lowers the edits of its line
+    against the reference line that line matches best, +1 when it raises them, 0 else."""
+    out = []
+    refs = [r for r in ref_lines if r.strip()]
+    for c in fixed.corrections:  # type: ignore[attr-defined]
+        words = [w.text for w in page.lines[c.line].words]  # type: ignore[attr-defined]
+        before = " ".join(words)
+        words[c.word] = fixed.pages[0].lines[c.line].words[c.word].text  # type: ignore[attr-defined]
+        after = " ".join(words)
+        ref = min(refs, key=lambda r: body_cer(r, before))  # the reference holding this line
+
+        def edits(h: str, ref: str = ref) -> int:
+            return round(body_cer(ref, h) * len(char_string(tokens(h))))
+
+        d = edits(after) - edits(before)
+        out.append(((d > 0) - (d < 0), c))
+    return out
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    return difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+
+
+def _covering(words: list[str], ref: list[str], b0: int, b1: int) -> list[str]:
+    """The words of ``words`` aligned with ``ref[b0:b1]``."""
+    lo, hi = len(words), 0
+    for op, i1, i2, j1, j2 in _opcodes(words, ref):
+        if op == "equal":
+            c1, c2 = max(j1, b0), min(j2, b1)  # an equal run maps word for word
+            if c1 < c2:
+                lo, hi = min(lo, i1 + c1 - j1), max(hi, i1 + c2 - j1)
+        elif j1 < b1 and j2 > b0 or (j1 == j2 and b0 <= j1 <= b1):
+            lo, hi = min(lo, i1), max(hi, i2)
+    return words[lo:hi]
 
 
 def digital_pages(dpis: list[int]) -> list[tuple[str, str, int | None, object, list[str]]]:
@@ -83,17 +168,25 @@ def scanned_pages() -> list[tuple[str, str, int | None, object, list[str]]]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dpi", type=int, nargs="+", default=[300, 200])
+    ap.add_argument("--split", choices=("tune", "heldout"), help="only the pages of this split")
     ap.add_argument("--show", action="store_true", help="print each correction")
+    ap.add_argument(
+        "--errors", action="store_true", help="print what still differs: raw | corrected | truth"
+    )
+    ap.add_argument(
+        "--judge", action="store_true", help="count changes that help / harm their line (slow)"
+    )
     args = ap.parse_args(argv)
     if not REAL.exists():
         print(f"{REAL} not found: nothing to measure")
         return 0
-    pages = digital_pages(args.dpi) + scanned_pages()
+    pages = [p for p in digital_pages(args.dpi) + scanned_pages() if args.split in (None, p[1])]
     print(
         f"{'page':40} {'dpi':>4} {'split':8} {'raw CER':>8} {'corrected':>9} {'ratio':>6} "
         f"{'changes':>7}"
     )
     totals: dict[str, list[int]] = {}
+    verdicts: dict[str, list[int]] = {}
     for name, split, dpi, image, lines in pages:
         page = recognize(image)[0]  # preprocess, OCR (cached), layout; no correction
         doc = Document(name=name, pages=(page,))
@@ -112,6 +205,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.show:
             for c in fixed.corrections:
                 print(f"      {c.before!r} -> {c.after!r} ({c.reason})")
+        if args.judge:
+            v = verdicts.setdefault(split, [0, 0, 0])
+            for sign, c in judge(page, fixed, lines):
+                v[sign + 1] += 1
+                if sign > 0:
+                    print(f"    worse: {c.before!r} -> {c.after!r} ({c.reason})")
+        if args.errors:
+            for old, got, want in residual_errors(page.text, fixed.pages[0].text, lines):
+                print(f"    ! {old} | {got} | {want}")
     print()
     for split, (e_raw, e_fix, n, n_changes) in sorted(totals.items()):
         print(
@@ -119,6 +221,9 @@ def main(argv: list[str] | None = None) -> int:
             f"({e_fix / max(e_raw, 1):.2f} x raw; {e_raw - e_fix:+d} edits of {e_raw}; "
             f"{n_changes} words changed; {n:,} reference characters)"
         )
+        if split in verdicts:
+            better, same, worse = verdicts[split]
+            print(f"  changes: {better} better, {same} neutral, {worse} worse (each alone)")
     return 0
 
 

@@ -22,8 +22,19 @@ Rules decided by neighbours run around the search and are plain code too: date w
 between numbers ("ngày 12 thắng 3" -> "tháng"), list numbers and letters read wrong
 ("1," -> "1." opening a line, "ø)" between "e)" and "h)"), a comma ending the line before
 a list item, document code segments one look-alike edit from a known one ("82/TIr-UBND"
--> "82/TTr-UBND"), and capitals the OCR put inside a sentence ("lĩnh Vực" -> "lĩnh vực").
+-> "82/TTr-UBND"), capitals the OCR put inside a sentence ("lĩnh Vực" -> "lĩnh vực",
+"Luật TỔ chức" -> "Luật Tổ chức"), a number read as letters where only a number can
+stand ("khoản I Điều 5", "tháng I1" -> 1, 11; "Chương I" stays), and what follows a
+number or a broken code ("0,25 Sv", "(25 rem)", "4869/UBND- SYT": kept).
 A line typed without marks inside marked text is restored like a mark-less block.
+
+Real pages read by Tesseract ``vie`` are damaged more than the renders the channel table
+was learned from, and unevenly: some lose the tone over â ê ô ("xuât khâu"), some never
+do. So the channel adapts to the page: the rate at which its tokens show such a loss sets
+the cost of one ("khâu" -> "khẩu", "đề" -> "để"); a known syllable read with low
+confidence may change more cheaply; a tone that makes a known word with a neighbour
+("tín đồ") costs less; and two neighbours misread together ("tô chúc" -> "tổ chức")
+find each other's spellings.
 
 Typical use::
 
@@ -36,8 +47,10 @@ from __future__ import annotations
 import argparse
 import functools
 import logging
+import math
 import re
 import sys
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -81,6 +94,14 @@ class CorrectConfig:
     oov_penalty: float = 1.0  # extra cost of a syllable the LM has never seen
     good_margin: float = 0.25  # extra cost of re-toning a known syllable in a good block
     keep_conf: float = 0.98  # never change a valid syllable the OCR read this surely
+    drop_prior: float = 10.0  # pseudo-tokens of the table's rate in a page's tone-loss rate
+    drop_swap: float = 0.8  # extra cost of one tone above a circumflex read as another
+    # (confidence under, cost taken off another spelling) of a known syllable: one read
+    # under 0.93 is wrong 1 time in 4 or 5, on real tune pages and tuning renders alike,
+    # against 1 in 200 overall (above 0.93 the two differ: real pages 2-7 %, renders <3 %)
+    conf_boost: tuple[tuple[float, float], ...] = ((0.93, 1.7),)
+    doubt_floor: float = 0.5  # ... but never below this
+    word_bonus: float = 1.0  # a tone that makes a known word with a neighbour costs less
     gate_valid: float = 0.93  # share of known syllables above which a block is "good"
     gate_marked: float = 0.25  # ... provided this share of its words carries marks
     gate_min_words: int = 4  # smaller blocks take the gate of their whole page
@@ -106,8 +127,8 @@ class CorrectionResult:
 
 # ---------------------------------------------------------------------------- token types
 
-_LEAD = "\"'“”‘’([{«<*•·"
-_TRAIL = "\"'“”‘’.,;:!?)]»>…"
+_LEAD = "\"'“”‘’([{«<*•·#"
+_TRAIL = "\"'“”‘’.,;:!?)]»>…#"
 _SENT_END = re.compile(r"[.!?;:]")
 _URL = re.compile(
     r"^(?:[a-z]+://|www\.)|^[\w.+-]+@[\w-]+\.[\w.]+$|\.(?:vn|com|org|net|gov)\b", re.I
@@ -120,6 +141,7 @@ _VIET_ONLY = frozenset("ăđơưạảấầẩẫậắằẳẵặẹẻẽế
 _VIET_RE = re.compile("[" + "".join(sorted(_VIET_ONLY)) + "]")
 _GARBLE = frozenset("0134568@&$|{}()[]/\\!")
 _SLASH_MARKER = re.compile(r"^[a-zđA-ZĐ]/$")  # list marker "b/" (a/, b/, c/ ...)
+_SLASH_ABBR = re.compile(r"^[a-zđA-ZĐ](?:/[a-zđA-ZĐ])+$")  # v/v, k/t, t/m: one letter a word
 _LIST_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*$")  # "1", "2.3": a list item number
 _DAY = re.compile(r"^(?:0?[1-9]|[12]\d|3[01])$")
 _MONTH = re.compile(r"^(?:0?[1-9]|1[0-2])$")
@@ -141,6 +163,7 @@ class _Tok:
     new: str | None = None
     new_trail: str | None = None  # set when the punctuation after the core changes
     gate: str = ""  # "mode/regime" the token was read in
+    unit: bool = False  # a short non-syllable right after a number ("25 rem", "0,25 Sv")
     reason: str = ""
     score: float = 0.0
 
@@ -151,6 +174,8 @@ def _split(tok: str) -> tuple[str, str, str]:
         i += 1
     while j > i and tok[j - 1] in _TRAIL:
         j -= 1
+    if j - i >= 3 and tok[j - 1] == "/" and tok[i : j - 1].isalpha():
+        j -= 1  # "chơi/ giải trí/": a slash between alternatives is punctuation
     return tok[:i], tok[i:j], tok[j:]
 
 
@@ -171,8 +196,8 @@ def _classify(t: _Tok, corr: Corrector, at_line_start: bool) -> None:
 def _kind(core: str, lex: Lexicon, marker: bool) -> str:
     """word | fixed | garbled for a token core (``marker``: first in line, before ")" or
     a letter with a slash: "b/")."""
-    if not core or not any(ch.isalpha() for ch in core):
-        return "fixed"
+    if not core or not any(ch.isalpha() and unicodedata.category(ch) != "Lm" for ch in core):
+        return "fixed"  # no letter: numbers, symbols, a stray modifier mark ("ˆ")
     if _URL.search(core) or "@" in core and "." in core:
         return "fixed"
     if _NUMBERISH.match(core) or core[0].isdigit():
@@ -184,6 +209,8 @@ def _kind(core: str, lex: Lexicon, marker: bool) -> str:
         return "fixed"  # Roman numerals (XXIV) and single capitals stay as written
     if marker and len(letters) == 1:
         return "fixed"  # list marker a) ... đ)
+    if _SLASH_ABBR.match(core):
+        return "fixed"  # "v/v" (về việc), "k/t": one letter per word, never a syllable
     if "-" in core or "/" in core:
         parts = [p for p in re.split(r"[-/]", core) if p]
         if any(p.isupper() and len(p) > 1 for p in parts) or any(ch.isdigit() for ch in core):
@@ -322,9 +349,11 @@ class Corrector:
         self.config = config or CorrectConfig()
         self._keys = list(self.lex.by_key)
         self._ix = _SyllableIndex.build(self.lex, self._keys)
-        self._cache: dict[tuple[str, str], _Cands] = {}
+        self._cache: dict[tuple[str, str, float | None], _Cands] = {}
         self._fixed: dict[str, _Cands] = {}
         self._kinds: dict[tuple[str, bool], str] = {}
+        self._drop_classes: dict[str, int] = {}
+        self._doubt_cache: dict[tuple[int, float], tuple[_Cands, _Cands]] = {}
         self._scorers: dict[str, KeyScorer] = {}
         self._rests: dict[tuple[str, int], np.ndarray] = {}
         self._scratch = np.zeros(len(self._ix.lk_text), dtype=np.int64)
@@ -375,15 +404,56 @@ class Corrector:
         return got
 
     # -- candidates of one token
-    def candidates(self, core: str, regime: str) -> _Cands:
-        """Candidate syllables of a token under ``regime`` (restore | markless | vie)."""
+    def candidates(self, core: str, regime: str, drop: float | None = None) -> _Cands:
+        """Candidate syllables of a token under ``regime`` (restore | markless | vie).
+
+        ``drop``: the cost of a tone lost over a circumflex vowel on this page, where
+        it is lower than the channel table's (see :func:`_tone_drop_cost`).
+        """
         low = nfc(core).lower()
-        key = (low, regime)
+        if drop is not None and (
+            regime not in ("tone", "vie", GARBLED) or not self.drop_class(low)
+        ):
+            drop = None
+        key = (low, regime, drop)
         got = self._cache.get(key)
         if got is None:
-            got = self._candidates(low, regime)
+            got = self._candidates(low, regime, drop)
             self._cache[key] = got
         return got
+
+    def word_pairs(self) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+        """The two-syllable words of the lexicon by syllable: (the syllables before it,
+        the syllables after it) in a word ("tín đồ": "tín" before "đồ")."""
+        return _word_pairs(self.lex.words)
+
+    def drop_class(self, low: str) -> int:
+        """What a token says of tones lost over circumflex vowels (â ê ô) on its page.
+
+        ``_DROPPED``: read without a tone and no syllable so, but one with a tone above
+        ("xuât", "quyêt": the mark over ê/â/ô was lost); ``_KEPT``: read with a tone
+        above a circumflex vowel where losing it would have shown ("xuất"); otherwise
+        ``_DROPPED_ZERO`` for a toneless circumflex syllable that could have lost one
+        ("khâu", "đê"), ``_ABOVE`` for one read with a tone above that could stand for
+        another ("đề" for "để"): the tokens a page's drop rate applies to; else 0.
+        """
+        got = self._drop_classes.get(low)
+        if got is None:
+            got = self._drop_classes[low] = _drop_class(low, self.lex)
+        return got
+
+    def _drop_alts(self, low: str, drop: float | None, margin: float) -> list[tuple[float, str]]:
+        """(cost, syllable) of the spellings of ``low`` with another tone above its vowel:
+        a lost tone at ``drop``, another tone above at ``drop + drop_swap``."""
+        if drop is None:
+            return []
+        lk, tone = letter_key(low), marks(low)[0]
+        cost = drop + margin + (self.config.drop_swap if tone else 0.0)
+        return [
+            (cost, s)
+            for s in self.lex.candidates(low)
+            if letter_key(s) == lk and marks(s)[0] in _ABOVE_TONES and marks(s)[0] != tone
+        ]
 
     def _lm_id(self, word: str) -> int:
         return self.lm.id(word)
@@ -412,7 +482,7 @@ class Corrector:
             cost[words.index(keep)] = keep_cost  # the token as written: its own cost
         return _cands(words, ids, cost * cfg.channel_weight, self.width)
 
-    def _candidates(self, low: str, regime: str) -> _Cands:
+    def _candidates(self, low: str, regime: str, drop: float | None = None) -> _Cands:
         lex, cfg = self.lex, self.config
         if regime == "restore":
             syl = lex.candidates(low) if low.isascii() and low.isalpha() else ()
@@ -430,6 +500,7 @@ class Corrector:
                 for s in lex.candidates(low)
                 if s != norm and letter_key(s) == lk
             ]
+            alts += self._drop_alts(low, drop, cfg.good_margin)
             return self._finish(alts, norm, table.cost(norm, low))
         ok = obs_key(low)
         limit = 1 if len(ok) <= 2 else cfg.max_edit
@@ -446,6 +517,7 @@ class Corrector:
         else:
             scored = self._score_near(near, regime, low)
         scored += [(c, w) for w, c in table.read_as(low)]  # whole-syllable confusions
+        scored += self._drop_alts(low, drop, 0.0)
         if lex.is_syllable(low):
             norm = lex.normalize(low)
             own = [c for c, s in scored if s == norm]
@@ -518,6 +590,60 @@ class Corrector:
         return got
 
 
+_ABOVE_TONES = (1, 2, 3, 4)  # huyền, sắc, hỏi, ngã: the tones written above the vowel
+_DROPPED, _KEPT, _DROPPED_ZERO, _ABOVE = 1, 2, 3, 4
+_CIRCUMFLEX = re.compile("[âêô]")
+
+
+def _drop_class(low: str, lex: Lexicon) -> int:
+    """See :meth:`Corrector.drop_class`."""
+    if low.isascii() or not low.isalpha():
+        return 0
+    lk = letter_key(low)
+    if not _CIRCUMFLEX.search(lk):
+        return 0
+    tone = marks(low)[0]
+    tones = {marks(s)[0] for s in lex.candidates(low) if letter_key(s) == lk}
+    if tone == 0:
+        if not tones & set(_ABOVE_TONES):
+            return 0
+        return _DROPPED_ZERO if lex.is_syllable(low) else _DROPPED
+    if tone in _ABOVE_TONES and lex.is_syllable(low):
+        if 0 not in tones:
+            return _KEPT
+        return _ABOVE if len(tones & set(_ABOVE_TONES)) > 1 else 0
+    return 0
+
+
+def _tone_drop_cost(corr: Corrector, toks: list[_Tok]) -> float | None:
+    """The cost of a tone lost over â, ê or ô on this page, when it is cheap here.
+
+    Tesseract ``vie`` loses the tone stacked over a circumflex on some real pages
+    ("xuât khâu" for "xuất khẩu", "đê" for "để"), on others never; the channel table
+    learned from renders says such a loss is rare (cost about 3). Tokens where a loss
+    shows, because the toneless spelling is no syllable ("xuât", "quyêt"), against
+    those that kept the tone where a loss would have shown ("xuất"), estimate the
+    page's rate (``drop_prior`` tokens of the table's rate added); where it is higher
+    than the table's, it is the cost of reading a toneless circumflex syllable ("khâu")
+    as one with a tone above it ("khẩu"), rounded to 0.1. None: the table's cost holds.
+    """
+    dropped = kept = 0
+    for t in toks:
+        if t.kind != "word":
+            continue
+        c = corr.drop_class(t.core.lower())
+        dropped += c == _DROPPED
+        kept += c == _KEPT
+    if not dropped:
+        return None
+    cfg = corr.config
+    table = corr.channel["vie"].tone_array
+    base = float(min(table[w, 0] for w in _ABOVE_TONES))
+    rate = (dropped + cfg.drop_prior * 10**-base) / (dropped + kept + cfg.drop_prior)
+    cost = round(-math.log10(rate), 1)
+    return cost if cost < base else None
+
+
 _CHUNK = 16  # letter keys aligned per step of the bounded search
 _BOUND_SLACK = 1e-6  # float rounding between a bound and the cost it bounds
 
@@ -525,7 +651,7 @@ _BOUND_SLACK = 1e-6  # float rounding between a bound and the cost it bounds
 #: Characters OCR mistakes for one another in document codes (one group a string).
 _LOOKALIKE_GROUPS = ("Il1|Ti!J", "O0QDo", "ĐÐD", "S5s", "B8", "G6", "Z2", "EF", "gq9")
 _LOOKALIKE = {(a, b) for g in _LOOKALIKE_GROUPS for a in g for b in g if a != b}
-_STRAY = frozenset("Il1|.'`Ð")  # characters OCR inserts into a code
+_STRAY = frozenset("Il1|.'`ÐĐ")  # characters OCR inserts into a code (ĐĐ: Đ twice)
 
 
 def _lookalike_fix(seg: str, known: dict[str, int]) -> str:
@@ -666,6 +792,10 @@ def _fixed_cands(corr: Corrector, core: str) -> _Cands:
 def _rule_fix(t: _Tok, corr: Corrector, at_line_start: bool) -> None:
     """Guard-rail rewrites before decoding: Roman numerals with 1 for I, Đ in abbreviations."""
     core = t.core
+    if t.kind == "fixed" and ("Ð" in core or "ð" in core):
+        # Icelandic eth (U+00D0) is drawn like Đ: Vietnamese has only Đ ("01a/ÐNHT")
+        core = core.replace("Ð", "Đ").replace("ð", "đ")
+        t.new, t.reason = core, "letter Đ"
     if at_line_start and t.trail.startswith(".") and _ROMANISH.match(core) and core != core.lower():
         fixed = core.replace("1", "I").replace("l", "I")
         if fixed != core and _ROMAN.match(fixed):
@@ -860,15 +990,50 @@ def _context_fix(toks: list[_Tok]) -> None:
                 t.new, t.reason = new, "date"
 
 
+#: Words always followed by an Arabic number, and the numbers they take.
+_NUMBER_SLOTS = {"khoản": (1, 999), "điều": (1, 9999), "tháng": (1, 12), "ngày": (1, 31)}
+_DIGITISH = re.compile(r"^[0-9Il|]{1,4}$")
+
+
+def _number_slot_fix(toks: list[_Tok]) -> None:
+    """A number read as letters where only a number can stand: "khoản I Điều 192",
+    "tháng I1 năm 2016", "Điều l." -> 1, 11 (I, l and | for the digit 1).
+
+    After "khoản", "Điều", "tháng" and "ngày" legal text writes Arabic numbers, never
+    Roman ones ("Chương I", "Mục I", "Phần I" are not touched). The repaired number must
+    fit the word (a month 1-12, a day 1-31); a token of Roman capitals only ("II") is
+    repaired after "tháng" and "ngày" only, where a Roman number cannot stand.
+    """
+    for k in range(1, len(toks)):
+        t, prev = toks[k], toks[k - 1]
+        if t.lead or prev.trail or t.new is not None or not _DIGITISH.match(t.core):
+            continue
+        word = prev.core.lower() if prev.new is None else prev.new.lower()
+        span = _NUMBER_SLOTS.get(word)
+        if span is None or t.core.isdigit():
+            continue
+        if word in ("khoản", "điều") and len(t.core) > 1 and not any(c.isdigit() for c in t.core):
+            continue  # "Điều II" of a treaty: a Roman number
+        number = t.core.replace("I", "1").replace("l", "1").replace("|", "1")
+        if not span[0] <= int(number) <= span[1]:
+            continue
+        t.new, t.kind, t.reason = number, "fixed", "number"
+
+
 def _correct_lines(corr: Corrector, lines: list[list[_Tok]], blocks: list[int]) -> list[list[_Tok]]:
     """Classify, gate, decode; fills ``new``/``reason`` on tokens that change."""
     lex, cfg = corr.lex, corr.config
+    last: _Tok | None = None  # the token before, across line ends
     for toks in lines:
         for k, t in enumerate(toks):
             _classify(t, corr, k == 0)
+            if last is not None and t.kind != "fixed":
+                _after_number_or_code(t, last, lex, k == 0)
             if t.kind != "word" or not t.core.isalpha() or k == 0 or t.core.isupper():
                 _rule_fix(t, corr, k == 0)
+            last = t
         _context_fix(toks)
+        _number_slot_fix(toks)
     _list_end_fix(lines)
     _marker_fix(lines)
     # group lines into blocks
@@ -882,6 +1047,7 @@ def _correct_lines(corr: Corrector, lines: list[list[_Tok]], blocks: list[int]) 
             heading[toks[0].line] = len(ups) >= 6 and sum(ups) >= 0.9 * len(ups)
     pending: list[list[tuple[_Tok, _Cands]]] = []
     page_gate = _gate([t for toks in lines for t in toks], lex, cfg)
+    drop = _tone_drop_cost(corr, [t for toks in lines for t in toks])
     for idx in by_block.values():
         toks = [t for i in idx for t in lines[i]]
         small = sum(t.kind != "fixed" for t in toks) < cfg.gate_min_words
@@ -903,9 +1069,11 @@ def _correct_lines(corr: Corrector, lines: list[list[_Tok]], blocks: list[int]) 
             )
             for k, t in enumerate(lines[i]):
                 t.gate = f"{mode}/{regime}"
-                c = _token_cands(corr, t, mode, regime)
+                c = _token_cands(corr, t, mode, regime, drop)
                 if mode == "good" and len(c.words) <= 1 + len(_TONES_ONLY) and t.kind == "word":
                     c = _word_cands(corr, t, c, lines[i], k)
+                if t.conf is not None and regime == "vie" and len(c.words) > 1:
+                    c = _doubt(corr, t, c)
                 seq.append((t, c))
                 if _SENT_END.search(t.trail) and not _NUMBERISH.match(t.core + t.trail):
                     sentences.append(seq)
@@ -972,6 +1140,11 @@ def _fix_case(toks: list[_Tok], runs_on: set[int], lex: Lexicon, cfg: CorrectCon
     The first word of a line may open a sentence, so only its inner case is fixed,
     unless its line runs on from a full line of body text (the ids in ``runs_on``);
     even then a capitalised first word stays ("Xét đề nghị" after a lost ";").
+
+    A syllable in capitals between a capitalised word and a small-letter one is a
+    capitalised word read with a tall mark ("Luật TỔ chức" -> "Luật Tổ chức"), or
+    a small one when the word before opens the sentence ("Một SỐ trường" -> "Một số");
+    after a comma or semicolon it is a small one ("khẩu; SỐ tiền" -> "số").
     """
 
     for k in range(1, len(toks)):
@@ -981,13 +1154,40 @@ def _fix_case(toks: list[_Tok], runs_on: set[int], lex: Lexicon, cfg: CorrectCon
             continue
         prev = toks[k - 1]
         before = prev.core if prev.new is None else prev.new
-        if prev.trail or prev.kind == "fixed" or not (before.isalpha() and before.islower()):
-            continue
         nxt = toks[k + 1] if k + 1 < len(toks) else None
-        rest = word[1:]
-        mixed = any(ch.isupper() for ch in rest) and any(ch.islower() for ch in rest)
         after = (
             "" if nxt is None or nxt.kind == "fixed" else (nxt.core if nxt.new is None else nxt.new)
+        )
+        small_after = after.isalpha() and after.islower() and not t.trail
+        if (
+            t.index
+            and small_after
+            and word.isupper()
+            and prev.kind != "fixed"
+            and before.isalpha()
+            and lex.is_syllable(word)
+        ):
+            if prev.trail in (",", ";"):
+                new = word.lower()
+            elif (
+                not prev.trail
+                and before[0].isupper()
+                and (len(before) == 1 or before[1:].islower())
+            ):
+                opens = k < 2 or bool(_SENT_END.search(toks[k - 2].trail))
+                new = word.lower() if opens else word[0] + word[1:].lower()
+            else:
+                new = word
+            if new != word:
+                if t.new is None:
+                    t.reason = "case"
+                t.new = new
+                continue
+        if prev.trail or prev.kind == "fixed" or not (before.isalpha() and before.islower()):
+            continue
+        rest = word[1:]
+        mixed = any(ch.isupper() for ch in rest) and (
+            any(ch.islower() for ch in rest) or word[0].islower()
         )
         small_after = after.isalpha() and after.islower()
         if t.index == 0 and id(t) not in runs_on:
@@ -1006,6 +1206,40 @@ def _fix_case(toks: list[_Tok], runs_on: set[int], lex: Lexicon, cfg: CorrectCon
             if t.new is None:
                 t.reason = "case"
             t.new = new
+
+
+def _after_number_or_code(t: _Tok, prev: _Tok, lex: Lexicon, line_start: bool) -> None:
+    """Keep what follows a number or a broken code as written.
+
+    * "4869/UBND- SYT": capitals after a code cut at its hyphen (also at the end of the
+      line before) are the code's next segment (kept, like the code);
+    * "0,25 Sv", "(25 rem)", "10 kW": a short Latin token right after a number that is no
+      syllable is a unit (in the corpus such tokens are units and codes: mm, cc, kW, kg);
+      it is kept where the text is read with marks (see :func:`_token_cands`), since
+      mark-less OCR does turn syllables after numbers into such tokens; so does losing
+      all marks now and then, so a token that is a common syllable without its marks
+      ("lit" for "lít", "luat") is no unit.
+    """
+    if prev.trail or prev.kind != "fixed" or t.lead:
+        return
+    core = t.core
+    if prev.core.endswith("-") and "/" in prev.core and len(core) >= 2 and core.isupper():
+        if core.isalpha():
+            t.kind = "fixed"
+        return
+    if (
+        not line_start
+        and prev.core[:1].isdigit()
+        and len(core) <= 4
+        and core.isascii()
+        and core.isalpha()
+        and not lex.is_syllable(core)
+        and all(lex.count(s) < _UNIT_FOLD_MAX for s in lex.candidates(core))
+    ):
+        t.unit = True
+
+
+_UNIT_FOLD_MAX = 50  # "5 lit", "năm 2020 tai": a common syllable without its marks
 
 
 def _markless_line(toks: list[_Tok], lex: Lexicon) -> bool:
@@ -1056,6 +1290,11 @@ def _word_cands(corr: Corrector, t: _Tok, cands: _Cands, line: list[_Tok], k: in
     tờ"). A spelling that makes a known word with a neighbour becomes a candidate at
     its channel cost; the language model decides ("nguyên tác" is a word too, but far
     less likely than "nguyên tắc" before "có đi có lại").
+
+    Two neighbours may both be misread, each into a known syllable ("tô chúc" for "tổ
+    chức"): where the two as read make no word, a spelling that makes a word with any
+    spelling of the neighbour counts too (the neighbour's own candidates hold the
+    other half: its other tones, or its spellings found the same way).
     """
     low = t.core.lower()
     others = corr._spellings.get(low)
@@ -1064,7 +1303,7 @@ def _word_cands(corr: Corrector, t: _Tok, cands: _Cands, line: list[_Tok], k: in
         others = corr._spellings[low] = tuple(
             s for s in corr.lex.candidates(low) if letter_key(s) != lk
         )
-    if not others or (t.conf or 0.0) >= corr.config.keep_conf:
+    if (not others and len(cands.words) < 2) or (t.conf or 0.0) >= corr.config.keep_conf:
         return cands
     prev = line[k - 1].core if k and not line[k - 1].trail and not t.lead else ""
     nxt = line[k + 1].core if k + 1 < len(line) and not t.trail and not line[k + 1].lead else ""
@@ -1082,22 +1321,101 @@ def _with_word_spellings(
 ) -> _Cands:
     low, prev, nxt = key
     lex, cfg = corr.lex, corr.config
-    words = lex.words
-    p = normalize_syllable(prev) + " " if prev.isalpha() else None
-    n = " " + normalize_syllable(nxt) if nxt.isalpha() else None
-    found = [
-        s
-        for s in others
-        if (p is not None and p + s in words) or (n is not None and s + n in words)
-    ]
-    if not found:
+    left, right = corr.word_pairs()
+    me = lex.normalize(low)
+    p = normalize_syllable(prev) if prev.isalpha() else ""
+    n = normalize_syllable(nxt) if nxt.isalpha() else ""
+    found: list[str] = []
+    if others:
+        before = _neighbour_forms(lex, p, left.get(me, _NONE))
+        after = _neighbour_forms(lex, n, right.get(me, _NONE))
+        found = [
+            s
+            for s in others
+            if not before.isdisjoint(left.get(s, _NONE))
+            or not after.isdisjoint(right.get(s, _NONE))
+        ]
+    scored = [(float(c), w) for w, c in zip(cands.words, cands.cost, strict=True)]
+    bonus = False
+    # another tone that makes a word with a neighbour as read, where the token as read
+    # makes none ("tín đô" -> "tín đồ", "BỆNH VIÊN" -> "BỆNH VIỆN"): a word is likelier
+    if (
+        cfg.word_bonus
+        and len(scored) > 1
+        and p not in left.get(me, _NONE)
+        and n not in right.get(me, _NONE)
+    ):
+        toned = {
+            w
+            for _, w in scored
+            if w != me and (p in left.get(w, _NONE) or n in right.get(w, _NONE))
+        }
+        if toned:
+            scored = [(c - cfg.word_bonus if w in toned else c, w) for c, w in scored]
+            bonus = True
+    if not found and not bonus:
         return cands
     table = corr.channel["vie"]
     extra = [(table.cost(s, low) + cfg.good_margin, s) for s in found]
-    scored = [(float(c), w) for w, c in zip(cands.words, cands.cost, strict=True)]
-    norm = lex.normalize(low)
-    own = dict((w, c) for c, w in scored).get(norm, table.cost(norm, low))
-    return corr._finish(scored + extra, norm, own)
+    own = dict((w, c) for c, w in scored).get(me, table.cost(me, low))
+    return corr._finish(scored + extra, me, own)
+
+
+_NONE: frozenset[str] = frozenset()
+
+
+@functools.lru_cache(maxsize=4)
+def _word_pairs(
+    words: frozenset[str],
+) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """See :meth:`Corrector.word_pairs` (built once per word list)."""
+    left: dict[str, list[str]] = {}
+    right: dict[str, list[str]] = {}
+    for w in words:
+        a, _, b = w.partition(" ")
+        if b and " " not in b:
+            a, b = sys.intern(a), sys.intern(b)  # a few thousand syllables, shared
+            left.setdefault(b, []).append(a)
+            right.setdefault(a, []).append(b)
+    return (
+        {k: frozenset(v) for k, v in left.items()},
+        {k: frozenset(v) for k, v in right.items()},
+    )
+
+
+def _neighbour_forms(lex: Lexicon, nb: str, partners: frozenset[str]) -> frozenset[str]:
+    """The neighbour ``nb`` (lexicon spelling, or "") as read, and all its spellings when
+    it is none of this token's ``partners`` (the two as read make no word): what it may
+    stand for in a word with this token."""
+    if not nb:
+        return _NONE
+    if nb in partners or not lex.is_syllable(nb):
+        return frozenset((nb,))
+    return frozenset((nb, *lex.candidates(nb)))
+
+
+def _doubt(corr: Corrector, t: _Tok, cands: _Cands) -> _Cands:
+    """Cheaper alternatives for a known syllable that the OCR read with low confidence."""
+    if not corr.lex.is_syllable(t.core):
+        return cands
+    boost = 0.0
+    for limit, b in corr.config.conf_boost:
+        if t.conf < limit:  # type: ignore[operator]
+            boost = b
+            break
+    if not boost:
+        return cands
+    key = (id(cands), boost)
+    got = corr._doubt_cache.get(key)
+    if got is None or got[0] is not cands:
+        keep = corr.lex.normalize(t.core.lower())
+        cost = np.where(
+            np.array([w == keep for w in cands.words]),
+            cands.cost,
+            np.maximum(cands.cost - boost, corr.config.doubt_floor),
+        )
+        got = corr._doubt_cache[key] = (cands, _cands(cands.words, cands.ids, cost, corr.width))
+    return got[1]
 
 
 def _is_consonant_caps(core: str) -> bool:
@@ -1108,22 +1426,24 @@ def _is_consonant_caps(core: str) -> bool:
     return len(letters) >= 2 and letters.isupper() and not set(fold_key(letters)) & set("aeiouy")
 
 
-def _token_cands(corr: Corrector, t: _Tok, mode: str, regime: str) -> _Cands:
+def _token_cands(
+    corr: Corrector, t: _Tok, mode: str, regime: str, drop: float | None = None
+) -> _Cands:
     cfg = corr.config
     if t.kind == "fixed":
         return _fixed_cands(corr, t.new or t.core)
     if (mode == "good" or regime == "vie") and (
-        _is_letter_ref(t.core, corr.lex) or _is_consonant_caps(t.core)
+        t.unit or _is_letter_ref(t.core, corr.lex) or _is_consonant_caps(t.core)
     ):
         return _fixed_cands(corr, t.core)
     if mode == "good":
         if t.kind == "word" and corr.lex.is_syllable(t.core):
             if t.conf is not None and t.conf >= cfg.keep_conf:
                 return _fixed_cands(corr, t.core)
-            return corr.candidates(t.core, "tone")
+            return corr.candidates(t.core, "tone", drop)
         if regime == "vie" and t.kind == "garbled":
-            return corr.candidates(t.core, GARBLED)
-        return corr.candidates(t.core, regime)
+            return corr.candidates(t.core, GARBLED, drop)
+        return corr.candidates(t.core, regime, drop)
     if (
         regime == "vie"
         and t.conf is not None
@@ -1138,8 +1458,8 @@ def _token_cands(corr: Corrector, t: _Tok, mode: str, regime: str) -> _Cands:
             return corr.candidates(t.core, "restore")
         return corr.candidates(t.core, "markless")
     if regime == "vie" and t.kind == "garbled":
-        return corr.candidates(t.core, GARBLED)
-    return corr.candidates(t.core, regime)
+        return corr.candidates(t.core, GARBLED, drop)
+    return corr.candidates(t.core, regime, drop)
 
 
 # ---------------------------------------------------------------------------- public API

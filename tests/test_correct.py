@@ -303,3 +303,184 @@ def test_vowel_less_capitals_in_marked_text_are_abbreviations(corr: Corrector) -
     assert correct_text(text, corrector=corr).text == text
     # mark-less OCR drops vowels ("CQNG" for CỘNG), so there such a token is still repaired
     assert "CỘNG" in correct_text("CQNG HOA XA HOI CHU NGHIA VIET NAM", corrector=corr).text
+
+
+# ---------------------------------------------------------------------------- real-page rules
+
+
+def _doc(words: list[str], confs: list[float] | None = None) -> Document:
+    confs = confs or [0.96] * len(words)
+    line = Line(
+        tuple(
+            Word(w, Box(i * 50, 0, i * 50 + 40, 20), c)
+            for i, (w, c) in enumerate(zip(words, confs, strict=True))
+        )
+    )
+    return Document("page.png", (Page(0, (line,)),))
+
+
+def test_slash_between_alternatives_is_punctuation(corr: Corrector) -> None:
+    text = "Khu vui chơi/ giải trí/ thể thao/ văn hóa được miễn phí vé vào cửa."
+    assert correct_text(text, corrector=corr).text == text
+    # the word before the slash is still read: only the slash is set aside
+    r = correct_text(text.replace("thể thao", "thê thao"), corrector=corr)
+    assert r.text == text
+    assert [(c.before, c.after) for c in r.corrections] == [("thê", "thể")]
+
+
+def test_one_letter_abbreviations_with_slashes_are_kept(corr: Corrector) -> None:
+    text = "v/v triển khai kế hoạch phòng, chống thiên tai năm 2024"
+    assert correct_text(text, corrector=corr).text == text
+
+
+def test_units_after_numbers_are_kept_in_marked_text(corr: Corrector) -> None:
+    text = (
+        "Liều hiệu dụng không vượt quá 0,5 Sv (50 rem) trong một năm và 20 mSv đối với nhân viên."
+    )
+    assert correct_text(text, corrector=corr).text == text
+    # a common syllable without its marks after a number is no unit
+    got = correct_text(
+        "Các trường hợp quy định tại Điều 5 Luat này được miễn thuế.", corrector=corr
+    )
+    assert "Điều 5 Luật này" in got.text
+
+
+def test_code_segment_after_a_code_broken_at_the_line_end(corr: Corrector) -> None:
+    text = (
+        "Thực hiện Công văn số 1234/UBND-\n"
+        "SYT ngày 26/7/2020 của Ủy ban nhân dân thành phố về việc phòng, chống dịch"
+    )
+    assert correct_text(text, corrector=corr).text == text
+
+
+@pytest.mark.parametrize(
+    ("ocr", "expected"),
+    [
+        (
+            "theo quy định tại khoản I Điều 5 của Luật này và khoản l Điều 7 Nghị định",
+            "theo quy định tại khoản 1 Điều 5 của Luật này và khoản 1 Điều 7 Nghị định",
+        ),
+        (
+            "Luật Giáo dục ngày 19 tháng I1 năm 2018 và Thông tư ngày 24 tháng II năm 2015",
+            "Luật Giáo dục ngày 19 tháng 11 năm 2018 và Thông tư ngày 24 tháng 11 năm 2015",
+        ),
+        ("Điều I. Phạm vi điều chỉnh", "Điều 1. Phạm vi điều chỉnh"),
+        # Roman numbers stay where they belong, and where a Roman number may stand
+        ("Chương I\nQUY ĐỊNH CHUNG", "Chương I\nQUY ĐỊNH CHUNG"),
+        ("Mục I. Phần I và Điều II của Hiệp định", "Mục I. Phần I và Điều II của Hiệp định"),
+        ("I. MỤC ĐÍCH, YÊU CẦU", "I. MỤC ĐÍCH, YÊU CẦU"),
+        ("ngày 5 tháng II năm 2015", "ngày 5 tháng 11 năm 2015"),
+    ],
+)
+def test_number_read_as_letters_where_only_a_number_stands(
+    corr: Corrector, ocr: str, expected: str
+) -> None:
+    assert correct_text(ocr, corrector=corr).text == expected
+
+
+def test_number_must_fit_its_word(corr: Corrector) -> None:
+    assert "tháng 11 năm" in correct_text("ngày 5 tháng Il năm 2015", corrector=corr).text
+    for kept in ("tháng III năm 2015", "ngày 4l tháng 5", "khoản II Điều 3"):  # 111, 41: none
+        assert correct_text(kept, corrector=corr).text.startswith(
+            kept.split()[0] + " " + kept.split()[1]
+        )
+
+
+def test_capital_syllable_read_with_a_tall_mark(corr: Corrector) -> None:
+    r = correct_text(
+        "Một SỐ trường hợp được miễn thuế theo quy định của Luật TỔ chức chính quyền địa phương.",
+        corrector=corr,
+    )
+    assert r.text == (
+        "Một số trường hợp được miễn thuế theo quy định của Luật Tổ chức chính quyền địa phương."
+    )
+    assert {c.reason for c in r.corrections} == {"case"}
+    got = correct_text("Hàng hóa nhập khẩu; SỐ tiền thuế đã nộp được hoàn trả.", corrector=corr)
+    assert got.text == "Hàng hóa nhập khẩu; số tiền thuế đã nộp được hoàn trả."
+    assert correct_text("hợp tác quốc tẾ, chuyển giao", corrector=corr).text == (
+        "hợp tác quốc tế, chuyển giao"
+    )
+    # abbreviations, heading lines and capitals before a capital stay
+    for kept in (
+        "Ban Chấp hành TƯ khóa XIII và Bộ GTVT chủ trì",
+        "Căn cứ Luật TỔ CHỨC Quốc hội",
+        "QUYẾT ĐỊNH VỀ VIỆC BAN HÀNH QUY CHẾ",
+    ):
+        assert correct_text(kept, corrector=corr).text == kept
+
+
+def test_two_neighbours_misread_together(corr: Corrector) -> None:
+    r = correct_text(
+        "Bộ trưởng ban hành Thông tư quy định tô chúc thi đánh giá năng lực tiếng Việt.",
+        corrector=corr,
+    )
+    assert "quy định tổ chức thi" in r.text
+    # a pair that is a word as read is not taken apart
+    text = "Nhân dịp năm mới, Ban Giám đốc gửi lời chúc tốt đẹp tới toàn thể cán bộ."
+    assert correct_text(text, corrector=corr).text == text
+
+
+def test_page_that_loses_tones_over_circumflexes(corr: Corrector) -> None:
+    from pipeline.correct import _tokens_of_line, _tone_drop_cost
+
+    evidence = "Hàng hóa xuât khâu phải có quyêt định của cơ quan hải quan."
+    target = "Doanh nghiệp thu gom hàng hóa của nhiêu chủ hàng để vận chuyển chung."
+    # alone, the table's cost of a lost tone holds: "nhiêu" (a syllable) stays
+    assert correct_text(target, corrector=corr).text == target
+    # on a page where tones over â/ê/ô are lost ("xuât", "quyêt"), a loss costs less
+    out = correct_text(evidence + "\n" + target, corrector=corr).text.splitlines()
+    assert out == [
+        "Hàng hóa xuất khẩu phải có quyết định của cơ quan hải quan.",
+        target.replace("nhiêu", "nhiều"),
+    ]
+
+    def cost(text: str) -> float | None:
+        toks = _tokens_of_line(text, 0)
+        for t in toks:
+            t.kind = "word" if t.core.isalpha() else "fixed"
+        return _tone_drop_cost(corr, toks)
+
+    table = corr.channel["vie"].tone_array
+    assert cost(target) is None  # no evidence
+    assert cost("xuất khẩu, xuất cảnh, tiết kiệm, quyết định") is None  # tones kept
+    got = cost(evidence)
+    assert got is not None and got < min(table[w, 0] for w in (1, 2, 3, 4)) - 1
+    cands = corr.candidates("đê", "tone", got)
+    assert dict(zip(cands.words, cands.cost, strict=True))["để"] == pytest.approx(
+        got + corr.config.good_margin
+    )
+
+
+def test_low_confidence_known_syllable_may_change(corr: Corrector) -> None:
+    text = "Doanh nghiệp thu gom hàng hóa của nhiêu chủ hàng để vận chuyển chung"
+    words = text.split()
+    sure = correct_document(_doc(words), corrector=corr)
+    assert sure.pages[0].lines[0].text == " ".join(words)
+    confs = [0.96] * len(words)
+    confs[words.index("nhiêu")] = 0.7
+    doubtful = correct_document(_doc(words, confs), corrector=corr)
+    assert "của nhiều chủ hàng" in doubtful.pages[0].lines[0].text
+
+
+def test_another_tone_that_makes_a_word_costs_less(corr: Corrector) -> None:
+    from pipeline.correct import _Tok, _word_cands
+
+    def cost_of(prev: str, word: str, nxt: str, want: str) -> float:
+        line = [_Tok(0, i, 0, "", w, "") for i, w in enumerate((prev, word, nxt))]
+        line[1].kind = "word"
+        c = _word_cands(corr, line[1], corr.candidates(word, "tone"), line, 1)
+        return float(dict(zip(c.words, c.cost, strict=True))[want])
+
+    # "tín đồ" is a word, "tín đô" is none; next to "thủ", "đô" makes one as read
+    assert cost_of("tín", "đô", "là", "đồ") == pytest.approx(
+        cost_of("thủ", "đô", "là", "đồ") - corr.config.word_bonus
+    )
+
+
+def test_letter_eth_in_codes_is_d_stroke(corr: Corrector) -> None:
+    r = correct_text(
+        "b) Mẫu 01a/ÐNHT kèm theo; Quyết định số 5959//QĐÐ-BVT ngày 9/8/2021", corrector=corr
+    )
+    assert r.text == "b) Mẫu 01a/ĐNHT kèm theo; Quyết định số 5959//QĐ-BVT ngày 9/8/2021"
+    text = "của Nghị định số ˆ ngày tháng năm 2025"  # a stray modifier mark is no word
+    assert correct_text(text, corrector=corr).text == text
