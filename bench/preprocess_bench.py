@@ -8,7 +8,7 @@ scan page turned by 90/180/270 degrees. Each page is OCRed raw and after
 ``preprocess``; CER is pooled over documents (total edits / total reference chars).
 Preprocessing time is per page on one core (OpenCV single-threaded).
 
-    .venv/bin/python bench/preprocess_bench.py            # held-out, 3 docs (~5 min)
+    .venv/bin/python bench/preprocess_bench.py            # all 9 held-out docs (~7 min, --jobs 2)
     .venv/bin/python bench/preprocess_bench.py --split tuning --docs 2 --profiles fax photo
 """
 
@@ -134,7 +134,7 @@ def run_one(task: tuple[str, str, str, int, PreprocessConfig]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--split", default="held_out", choices=("held_out", "tuning"))
-    ap.add_argument("--docs", type=int, default=3)
+    ap.add_argument("--docs", type=int, default=9, help="documents of the split (9 = all held-out)")
     ap.add_argument("--chars", type=int, default=1500)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--profiles", nargs="+", default=list(PROFILES), choices=PROFILES)
