@@ -25,7 +25,9 @@ def speck_mask(
     A speck is a component of at most ``max_area`` pixels (default: (x_height / 5)²,
     about 25 px at 300 dpi; the dot of ạ or the hook of ả may be as small, but it sits
     within a fifth of an x-height of its letter) farther than ``reach`` x-heights from
-    the box of every larger component. The mask covers each
+    the box of every larger component, unless it is one of a row of dots (an ellipsis,
+    a dotted leader "ngày ..... tháng", which a draft leaves for the date and number:
+    :func:`_dot_rows`). The mask covers each
     speck's bounding box: nothing else lies within reach of it. ``components`` are the
     (stats, centroids) of ``ink`` (scale.components) when the caller has them already.
     """
@@ -50,6 +52,7 @@ def speck_mask(
     cx = np.clip((centroids[small, 0] * f).astype(int), 0, sw - 1)
     cy = np.clip((centroids[small, 1] * f).astype(int), 0, sh - 1)
     far = near[cy, cx] == 0
+    far &= ~_dot_rows(centroids[small], stats[small], x_height, far)
     boxes = stats[small][far]
     if len(boxes) == 0:
         return mask
@@ -59,6 +62,46 @@ def speck_mask(
             sel = (dy < bh) & (dx < bw)
             mask[by[sel] + dy, bx[sel] + dx] = True
     return mask
+
+
+def _dot_rows(
+    centroids: np.ndarray, stats: np.ndarray, x_height: float, which: np.ndarray
+) -> np.ndarray:
+    """Which of the components ``which`` (a boolean selection) are dots in a row: three
+    or more of one size on one baseline, evenly spaced, each within 0.8 x-heights of the
+    next (dot leaders, "…"). A dot counts if it sits between two such neighbours, or if
+    one of its neighbours does.
+
+    ``centroids`` and ``stats`` are of all the small components (the neighbours may sit
+    near letters: the last dot of ".../2025"). Scattered specks rarely line up so.
+    """
+    out = np.zeros(len(which), dtype=bool)
+    if len(centroids) < 3 or not which.any():
+        return out
+    size = stats[:, [cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT]].astype(np.float32)
+    tol = max(1.0, 0.08 * x_height)
+
+    def middle(idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which of ``idx`` sit between two row-neighbours spaced evenly (within ``tol``),
+        and the (len(idx), n) matrix of their row-neighbours."""
+        dx = centroids[None, :, 0] - centroids[idx, 0][:, None]
+        dy = np.abs(centroids[None, :, 1] - centroids[idx, 1][:, None])
+        same = (np.abs(size[None, :, :] - size[idx][:, None, :]) <= tol).all(axis=2)
+        row = same & (dy <= tol) & (np.abs(dx) <= 0.8 * x_height) & (np.abs(dx) > tol)
+        gaps = np.where(row, np.abs(dx), np.inf)
+        left = np.where(dx < 0, gaps, np.inf).min(axis=1)
+        right = np.where(dx > 0, gaps, np.inf).min(axis=1)
+        with np.errstate(invalid="ignore"):  # inf - inf: no neighbour on a side
+            even = np.abs(left - right) <= tol
+        return even, row
+
+    for start in range(0, int(which.sum()), 512):
+        idx = np.flatnonzero(which)[start : start + 512]
+        rows, near = middle(idx)
+        for i in np.flatnonzero(~rows & near.any(axis=1)):  # the end dot of a row
+            rows[i] = bool(middle(np.flatnonzero(near[i]))[0].any())
+        out[idx] = rows
+    return out
 
 
 def _boxes(letters: np.ndarray, shape: tuple[int, int], f: float) -> np.ndarray:

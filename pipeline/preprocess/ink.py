@@ -40,13 +40,19 @@ def remove_colour_ink(
     *,
     saturation: tuple[float, float] = (0.22, 0.45),
     value: tuple[int, int] = (80, 140),
+    chroma_ramp: tuple[int, int] | None = (30, 60),
+    halo: int | None = None,
 ) -> np.ndarray:
     """Gray page without red/blue ink; dark neutral print (also under a seal) is kept.
 
     ``saturation`` and ``value`` are ramps (start, full): a pixel is lifted to the paper
     level in proportion to how saturated and how light it is, so the anti-aliased edge of
     a seal fades out instead of leaving a ring of specks. Neutral pixels keep their
-    luminance (gray print must not lighten).
+    luminance (gray print must not lighten). A pixel far from gray (``chroma_ramp``:
+    max - min channel, a ramp like the others) is ink whatever its lightness: deep red
+    or blue, where black print under a seal would be near gray. The lift spreads
+    ``halo`` px (default: a pixel per 800 px of the page's shorter side, 3 at 300 dpi)
+    to the barely saturated rim of the ink strokes.
     """
     if rgb.ndim != 3:
         return rgb
@@ -59,9 +65,31 @@ def remove_colour_ink(
     ys, xs = np.nonzero(chroma.astype(np.float32) > s0 * v.astype(np.float32))
     if len(ys) == 0:
         return out
+    def lightness(ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
+        light = np.clip((v[ys, xs].astype(np.float32) - v0) / (v1 - v0), 0.0, 1.0)
+        if chroma_ramp is None:
+            return light
+        # deep red or blue is dark yet far from gray; print under a seal is near gray
+        c0, c1 = chroma_ramp
+        far = np.clip((chroma[ys, xs].astype(np.float32) - c0) / (c1 - c0), 0.0, 1.0)
+        return np.maximum(light, far)
+
     vf = v[ys, xs].astype(np.float32)
     sat = chroma[ys, xs].astype(np.float32) / np.maximum(vf, 1.0)
-    weight = np.clip((sat - s0) / (s1 - s0), 0.0, 1.0) * np.clip((vf - v0) / (v1 - v0), 0.0, 1.0)
+    weight = np.clip((sat - s0) / (s1 - s0), 0.0, 1.0) * lightness(ys, xs)
     paper = float(np.percentile(v[::8, ::8], 90))
+    if halo is None:
+        halo = max(1, round(min(rgb.shape[:2]) / 800))
+    if halo > 0:
+        # The rim of a seal stroke (JPEG blur, a darker edge) is barely saturated and stays
+        # as a gray ghost that Tesseract reads as letters: the weight spreads ``halo`` px
+        # from the saturated pixels, to pixels as light as the ink itself.
+        full = np.zeros(v.shape, np.uint8)
+        full[ys, xs] = np.round(weight * 255).astype(np.uint8)
+        k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * halo + 1, 2 * halo + 1))
+        spread = cv2.dilate(full, k)
+        ys, xs = np.nonzero(spread)
+        vf = v[ys, xs].astype(np.float32)
+        weight = spread[ys, xs].astype(np.float32) / 255.0 * lightness(ys, xs)
     out[ys, xs] = np.clip(vf + (paper - vf) * weight + 0.5, 0, 255).astype(np.uint8)
     return out
