@@ -65,6 +65,7 @@ def remove_colour_ink(
     ys, xs = np.nonzero(chroma.astype(np.float32) > s0 * v.astype(np.float32))
     if len(ys) == 0:
         return out
+
     def lightness(ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
         light = np.clip((v[ys, xs].astype(np.float32) - v0) / (v1 - v0), 0.0, 1.0)
         if chroma_ramp is None:
