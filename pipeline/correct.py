@@ -941,6 +941,12 @@ def _context_fix(toks: list[_Tok]) -> None:
         and toks[1].core.isalpha()
     ):
         first.new, first.new_trail, first.reason = first.core, ".", "list number"
+    _date_fix(toks)
+
+
+def _date_fix(toks: list[_Tok]) -> None:
+    """The date words of :func:`_context_fix` in a run of tokens (a line, or the end of
+    one line and the start of the next: "ngày 11 thắng" / "3 năm 2009")."""
     digits = [k for k, t in enumerate(toks) if t.core[:1].isdigit() and not t.lead]
     if not digits:
         return  # every date rule needs a number next to the word
@@ -993,6 +999,7 @@ def _context_fix(toks: list[_Tok]) -> None:
 #: Words always followed by an Arabic number, and the numbers they take.
 _NUMBER_SLOTS = {"khoản": (1, 999), "điều": (1, 9999), "tháng": (1, 12), "ngày": (1, 31)}
 _DIGITISH = re.compile(r"^[0-9Il|]{1,4}$")
+_GLUED_LETTER = re.compile(r"^(\d{1,2})(?![Il])[^\W\d_]$")  # I, l: read as 1 instead
 
 
 def _number_slot_fix(toks: list[_Tok]) -> None:
@@ -1002,15 +1009,23 @@ def _number_slot_fix(toks: list[_Tok]) -> None:
     After "khoản", "Điều", "tháng" and "ngày" legal text writes Arabic numbers, never
     Roman ones ("Chương I", "Mục I", "Phần I" are not touched). The repaired number must
     fit the word (a month 1-12, a day 1-31); a token of Roman capitals only ("II") is
-    repaired after "tháng" and "ngày" only, where a Roman number cannot stand.
+    repaired after "tháng" and "ngày" only, where a Roman number cannot stand; so is a
+    day or month with a letter stuck to it ("ngày 06G tháng 5").
     """
     for k in range(1, len(toks)):
         t, prev = toks[k], toks[k - 1]
-        if t.lead or prev.trail or t.new is not None or not _DIGITISH.match(t.core):
+        if t.lead or prev.trail or t.new is not None:
             continue
         word = prev.core.lower() if prev.new is None else prev.new.lower()
         span = _NUMBER_SLOTS.get(word)
         if span is None or t.core.isdigit():
+            continue
+        glued = _GLUED_LETTER.match(t.core)
+        if glued and word in ("ngày", "tháng") and span[0] <= int(glued[1]) <= span[1]:
+            # a day or month never takes a letter ("Điều 198a" does): a speck read as one
+            t.new, t.kind, t.reason = glued[1], "fixed", "number"
+            continue
+        if not _DIGITISH.match(t.core):
             continue
         if word in ("khoản", "điều") and len(t.core) > 1 and not any(c.isdigit() for c in t.core):
             continue  # "Điều II" of a treaty: a Roman number
@@ -1034,6 +1049,9 @@ def _correct_lines(corr: Corrector, lines: list[list[_Tok]], blocks: list[int]) 
             last = t
         _context_fix(toks)
         _number_slot_fix(toks)
+    for a, b in zip(lines, lines[1:], strict=False):  # a date broken over two lines
+        if a and b:
+            _date_fix(a[-3:] + b[:3])
     _list_end_fix(lines)
     _marker_fix(lines)
     # group lines into blocks
@@ -1139,7 +1157,9 @@ def _fix_case(toks: list[_Tok], runs_on: set[int], lex: Lexicon, cfg: CorrectCon
 
     The first word of a line may open a sentence, so only its inner case is fixed,
     unless its line runs on from a full line of body text (the ids in ``runs_on``);
-    even then a capitalised first word stays ("Xét đề nghị" after a lost ";").
+    even then a capitalised first word stays ("Xét đề nghị" after a lost ";"), unless
+    it ends a word begun on the line before ("lĩnh" / "Vực", "đơn" / "Vị") and is a
+    size-only capital the corpus rarely capitalises there.
 
     A syllable in capitals between a capitalised word and a small-letter one is a
     capitalised word read with a tall mark ("Luật TỔ chức" -> "Luật Tổ chức"), or
@@ -1197,7 +1217,9 @@ def _fix_case(toks: list[_Tok], runs_on: set[int], lex: Lexicon, cfg: CorrectCon
         elif word.isupper():
             ok = (small_after or nxt is None) and lex.is_syllable(word)
             new = word.lower() if ok else word
-        elif small_after and t.index and strip_marks(word[0]).lower() in _CASE_SHAPED:
+        elif strip_marks(word[0]).lower() in _CASE_SHAPED and (
+            (small_after and t.index) or (t.index == 0 and lex.is_word((before, word)))
+        ):
             rate = lex.capital_rate(word)
             new = word.lower() if rate is not None and rate < cfg.case_rate else word
         else:

@@ -167,6 +167,10 @@ def test_date_words_between_numbers(corr: Corrector) -> None:
     assert {c.reason for c in got.corrections} == {"date"}
     # no date around it: a score stays a score
     assert correct_text("tỷ số 12 thắng 3 thua", corrector=corr).text == "tỷ số 12 thắng 3 thua"
+    # a date broken over two lines
+    run = "Căn cứ Quyết định số 25/2015/QĐ-UBND ngày 14 thắng\n"
+    got = correct_text(run + "7 năm 2015 của Ủy ban nhân dân tỉnh;", corrector=corr)
+    assert got.text == run.replace("thắng", "tháng") + "7 năm 2015 của Ủy ban nhân dân tỉnh;"
 
 
 def test_list_punctuation_and_markers(corr: Corrector) -> None:
@@ -210,9 +214,13 @@ def test_ocr_capitals_inside_a_sentence(corr: Corrector) -> None:
         "giao một đơn VỊ thuộc Trung tâm": "giao một đơn vị thuộc Trung tâm",
         "trực tiẾp, trực tuyến": "trực tiếp, trực tuyến",
     }
+    # a word broken over two lines, its second half read with a capital
+    run = "Bộ Tài chính hướng dẫn các cơ quan, tổ chức hoạt động trong lĩnh\n"
+    cases[run + "Vực tài chính ngân hàng"] = run + "vực tài chính ngân hàng"
     for raw, want in cases.items():
         assert correct_text(raw, corrector=corr).text == want
     for kept in (
+        run.replace("lĩnh", "nhà") + "Vực ngân hàng",  # no word across the break: may open
         "theo quy định của Chính phủ và các Sở, ngành",
         "Căn cứ Nghị định số 15/2020/NĐ-CP\nXét đề nghị của Giám đốc Sở Nội vụ",
         "Bà Nguyễn Thị Hoa, Phó Chủ tịch Ủy ban nhân dân",
@@ -370,6 +378,9 @@ def test_code_segment_after_a_code_broken_at_the_line_end(corr: Corrector) -> No
         ("Mục I. Phần I và Điều II của Hiệp định", "Mục I. Phần I và Điều II của Hiệp định"),
         ("I. MỤC ĐÍCH, YÊU CẦU", "I. MỤC ĐÍCH, YÊU CẦU"),
         ("ngày 5 tháng II năm 2015", "ngày 5 tháng 11 năm 2015"),
+        # a letter stuck to a day or a month; an article may have one
+        ("ngày 07K tháng 9a năm 2021", "ngày 07 tháng 9 năm 2021"),
+        ("bổ sung Điều 12a và khoản 3b", "bổ sung Điều 12a và khoản 3b"),
     ],
 )
 def test_number_read_as_letters_where_only_a_number_stands(
