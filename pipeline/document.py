@@ -110,7 +110,12 @@ class Region:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One page of a document; ``width``/``height`` are those of the image OCR saw."""
+    """One page of a document; ``width``/``height`` are those of the image OCR saw.
+
+    Boxes are in the pixels of that image (the preprocessed page: upright, straight,
+    maybe rescaled); ``to_source`` maps them back onto the scan as loaded (see
+    :meth:`source_points`), None when preprocessing moved nothing.
+    """
 
     index: int  # 0-based page number within the source file
     lines: tuple[Line, ...] = ()
@@ -118,6 +123,25 @@ class Page:
     height: int = 0
     dpi: int | None = None
     regions: tuple[Region, ...] = ()  # layout analysis, in reading order; marks last
+    to_source: tuple[float, ...] | None = None  # 3x3 row-major: page pixels -> scan pixels
+
+    def source_points(self, box: Box) -> tuple[tuple[float, float], ...]:
+        """The corners of ``box`` (top-left, top-right, bottom-right, bottom-left) on the
+        scan: a turned or deskewed page's word is a turned rectangle there."""
+        corners = (
+            (box.left, box.top),
+            (box.right, box.top),
+            (box.right, box.bottom),
+            (box.left, box.bottom),
+        )
+        m = self.to_source
+        if m is None:
+            return tuple((float(x), float(y)) for x, y in corners)
+        out = []
+        for x, y in corners:
+            w = m[6] * x + m[7] * y + m[8]
+            out.append(((m[0] * x + m[1] * y + m[2]) / w, (m[3] * x + m[4] * y + m[5]) / w))
+        return tuple(out)
 
     @property
     def text(self) -> str:
@@ -345,6 +369,7 @@ def _page(data: dict[str, Any]) -> Page:
         data.get("height", 0),
         data.get("dpi"),
         regions=tuple(_region(r) for r in data.get("regions", ())),
+        to_source=tuple(data["to_source"]) if data.get("to_source") else None,
     )
 
 

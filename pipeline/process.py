@@ -56,11 +56,14 @@ def recognize_page(
 
     Returns the Page and what preprocessing measured and did on it (for Document.steps).
     Word boxes are in the pixels of the preprocessed image (which may be turned or
-    rescaled); ``Page.width``/``height`` are that image's size.
+    rescaled); ``Page.width``/``height`` are that image's size, and ``Page.to_source``
+    maps its pixels back onto ``image``.
     """
     engine = engine or TesseractEngine(config.ocr)
     prepared = preprocess(image, config.preprocess, debug_dir)
-    page = replace(engine.recognize(prepared.image), index=image.index)
+    page = replace(
+        engine.recognize(prepared.image), index=image.index, to_source=prepared.to_source()
+    )
     if config.columns:
         # lines the page-wide pass lost (lone page numbers, item-number columns) are read
         # again as one block of text

@@ -429,10 +429,10 @@ tr.neutral td.v{color:var(--mut)}
 .page{margin:1em 0}.scan{position:relative;display:inline-block;max-width:100%;
 border:1px solid #ccc}.scan img{display:block;max-width:100%;height:auto}
 .scan svg{position:absolute;left:0;top:0;width:100%;height:100%}
-.scan rect{fill:transparent;stroke-width:3;vector-effect:non-scaling-stroke;cursor:pointer}
-.scan rect.chg{stroke:#1565c0;fill:rgba(21,101,192,.12)}
-.scan rect.low{stroke:#e65100;stroke-dasharray:4 2}
-.scan a:hover rect{fill:rgba(255,235,59,.35)}
+.scan polygon{fill:transparent;stroke-width:3;vector-effect:non-scaling-stroke;cursor:pointer}
+.scan polygon.chg{stroke:#1565c0;fill:rgba(21,101,192,.12)}
+.scan polygon.low{stroke:#e65100;stroke-dasharray:4 2}
+.scan a:hover polygon{fill:rgba(255,235,59,.35)}
 .key span{padding:0 .4em;margin-right:.6em;border-radius:3px}
 .lazy{content-visibility:auto;contain-intrinsic-size:auto 1200px}
 .page{content-visibility:auto;contain-intrinsic-size:auto 1400px}
@@ -656,8 +656,11 @@ def _pages_html(
         if im is None:
             continue
         uri, w, h = _data_uri(im.pixels, max_side, quality)
-        vw = page.width or im.pixels.shape[1]
-        vh = page.height or im.pixels.shape[0]
+        # boxes go back onto the scan through the page's preprocessing geometry; a
+        # page without one was read as it is (or only rescaled)
+        on_scan = page.to_source is not None
+        vw = im.pixels.shape[1] if on_scan else (page.width or im.pixels.shape[1])
+        vh = im.pixels.shape[0] if on_scan else (page.height or im.pixels.shape[0])
         rects = []
         for li, line in enumerate(page.lines):
             for wi, word in enumerate(line.words):
@@ -666,12 +669,12 @@ def _pages_html(
                 is_low = word.conf is not None and word.conf < low_conf
                 if word.box is None or not (is_chg or is_low):
                     continue
-                b = word.box
                 cls = "chg" if is_chg else "low"
                 conf = "" if word.conf is None else f" (confidence {word.conf:.2f})"
+                points = " ".join(f"{x:.0f},{y:.0f}" for x, y in page.source_points(word.box))
                 rect = (
-                    f'<rect class="{cls}" x="{b.left}" y="{b.top}" width="{b.width}" '
-                    f'height="{b.height}"><title>{_e(word.text + conf)}</title></rect>'
+                    f'<polygon class="{cls}" points="{points}">'
+                    f"<title>{_e(word.text + conf)}</title></polygon>"
                 )
                 rects.append(f'<a href="#{_anchor(origin)}">{rect}</a>')
                 linked.add(origin)

@@ -51,6 +51,18 @@ def test_json_round_trip_rebuilds_equal_document() -> None:
     assert Document.from_dict(data) == doc
 
 
+def test_page_boxes_map_back_onto_the_scan() -> None:
+    box = Box(10, 20, 50, 30)
+    assert Page(0).source_points(box) == ((10, 20), (50, 20), (50, 30), (10, 30))
+    # the page was turned 90 degrees clockwise from a 200 px wide scan, then doubled:
+    # page (x, y) came from scan (y / 2, 200 - x / 2)
+    turned = Page(0, width=400, height=300, to_source=(0, 0.5, 0, -0.5, 0, 200, 0, 0, 1))
+    assert turned.source_points(box) == ((10, 195), (10, 175), (15, 175), (15, 195))
+    doc = Document("scan.png", (turned,))
+    back = Document.from_dict(json.loads(json.dumps(doc.to_dict())))
+    assert back == doc and back.pages[0].to_source == turned.to_source
+
+
 def test_version_1_header_dict_still_loads() -> None:
     data = {
         "schema": "vnocr.document",

@@ -14,6 +14,7 @@ from pipeline.metrics import cer
 from pipeline.preprocess import (
     Mode,
     PreprocessConfig,
+    PreprocessResult,
     denoise,
     ink,
     light,
@@ -361,3 +362,39 @@ def test_border_check_sees_bands_and_not_text() -> None:
     gray[:, :40] = 10
     stats, _ = scale.components(light.otsu_ink(gray))
     assert page.may_have_borders(stats, gray.shape)
+
+
+def _lands_on_ink(res: PreprocessResult, scan: np.ndarray) -> None:
+    """A pixel of each of 20-40 letters of the output maps onto ink in ``scan``."""
+    back = np.array(res.to_source()).reshape(3, 3)
+    ink = light.otsu_ink(res.image.pixels) > 0
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8))
+    big = [i for i in range(1, len(stats)) if stats[i, cv2.CC_STAT_AREA] > 150][:40]
+    assert len(big) >= 20
+    scan_ink = light.otsu_ink(scan) > 0
+    for i in big:  # a pixel of each letter lands on ink in the scan (or next to it)
+        ys, xs = np.nonzero(labels == i)
+        x, y, one = back @ np.array([xs[len(xs) // 2] + 0.5, ys[len(ys) // 2] + 0.5, 1.0])
+        sx, sy = int(x / one), int(y / one)
+        assert scan_ink[max(0, sy - 2) : sy + 3, max(0, sx - 2) : sx + 3].any()
+
+
+@pytest.mark.parametrize(("turns", "skew"), [(0, 0.0), (1, 2.0), (2, -1.5), (3, 0.0)])
+def test_transform_takes_the_output_back_onto_the_input(turns: int, skew: float) -> None:
+    """Letters of the preprocessed page map back onto the same ink in the scan, whatever
+    turn, skew and rescaling preprocessing undid."""
+    page = _skewed(_page(150), skew) if skew else _page(150)
+    scan = np.ascontiguousarray(np.rot90(page, -turns))  # stored turned clockwise
+    res = preprocess(PageImage("t.png", 0, 150, scan))
+    assert ("orientation" in res.applied) == (turns != 0)
+    assert ("rescale" in res.applied) and res.transform is not None  # 150 dpi text grows
+    _lands_on_ink(res, scan)
+    assert preprocess(PageImage("t.png", 0, 300, _page(300))).transform is None  # nothing moved
+
+
+def test_transform_of_a_photo_undoes_the_page_outline() -> None:
+    synth = pytest.importorskip("pipeline.synth")
+    photo = synth.synthesize("\n".join(BODY), "photo", seed=2)[0]
+    res = preprocess(PageImage("p.jpg", 0, photo.dpi, photo.pixels))
+    assert "outline" in res.applied
+    _lands_on_ink(res, ink.to_gray(photo.pixels))

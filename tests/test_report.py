@@ -139,7 +139,7 @@ def test_html_marks_edits_and_links_boxes_to_words() -> None:
     # substitution tre for trẻ is shown with both sides
     assert '<span class="sub"><del>trẻ</del><ins><span id="w-0-1-2">tre</span></ins></span>' in page
     # every box links to an id present in the text: changed words and the low-confidence one
-    hrefs = set(re.findall(r'<a href="#(w-[\d-]+)"><rect', page))
+    hrefs = set(re.findall(r'<a href="#(w-[\d-]+)"><polygon', page))
     assert {"w-0-0-1", "w-0-1-2", "w-0-0-4", "w-0-0-0", "w-0-1-0"} <= hrefs
     for h in hrefs:
         assert f'id="{h}"' in page

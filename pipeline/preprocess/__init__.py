@@ -26,7 +26,7 @@ import numpy as np
 
 from pipeline.errors import OutputError
 from pipeline.io import PageImage, write_atomic
-from pipeline.preprocess import denoise, ink, light, orient, page, scale
+from pipeline.preprocess import denoise, geometry, ink, light, orient, page, scale
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +132,15 @@ class PreprocessResult:
     image: PageImage
     stages: tuple[StageReport, ...]
     seconds: float
+    #: 3x3 row-major matrix from the input image's pixels to the output's (reduce, page
+    #: outline, rescale, turn, deskew); None when no stage moved a pixel.
+    transform: tuple[float, ...] | None = None
+
+    def to_source(self) -> tuple[float, ...] | None:
+        """The inverse of :attr:`transform`: output pixels back to the input image's."""
+        if self.transform is None:
+            return None
+        return geometry.to_tuple(np.linalg.inv(np.array(self.transform).reshape(3, 3)))
 
     @property
     def applied(self) -> tuple[str, ...]:
@@ -305,6 +314,7 @@ def preprocess(
         return PreprocessResult(image, (), 0.0)
     px = image.pixels
     dpi = image.dpi
+    moved = geometry.identity()  # input pixels -> current pixels
 
     # 1. colour ink -> gray
     if px.ndim == 3:
@@ -323,7 +333,9 @@ def preprocess(
     # very large images are reduced before anything else (speed, memory)
     if max(gray.shape) > cfg.max_side:
         f = cfg.max_side / max(gray.shape)
+        before = gray.shape[:2]
         gray = scale.resize(gray, f)
+        moved = geometry.scaling(before, gray.shape[:2]) @ moved
         dpi = round(dpi * f) if dpi else None
         run.report("reduce", True, None, factor=round(f, 4))
 
@@ -336,7 +348,9 @@ def preprocess(
         quad = page.find_page_quad(view.tiny)
         if quad is not None:
             quad = quad * (2 * view.k)
-            gray = page.warp_quad(gray, quad, border=max(2, round(max(gray.shape) / 400)))
+            border = max(2, round(max(gray.shape) / 400))
+            gray = page.warp_quad(gray, quad, border=border)
+            moved = page.quad_transform(quad, border)[0] @ moved
             view = _View(gray)
             run.report("outline", True, gray, corners=[[round(float(v)) for v in p] for p in quad])
         else:
@@ -385,7 +399,9 @@ def preprocess(
             factor = max(1.0, min(factor, 600.0 / dpi))
         factor = min(factor, cfg.max_side / max(gray.shape))
         if abs(factor - 1.0) > 0.05:
+            before = gray.shape[:2]
             gray = scale.resize(gray, factor)
+            moved = geometry.scaling(before, gray.shape[:2]) @ moved
             view = _View(gray)
             run.report("rescale", True, gray, x_height=round(xh or 0.0, 1), factor=round(factor, 3))
         else:
@@ -429,6 +445,7 @@ def preprocess(
         if angle % 180 != base:
             skew = None  # measured across the lines of a turn not taken
         if angle:
+            moved = geometry.quarter_turn(angle, gray.shape[:2]) @ moved
             gray = orient.rotate_quarter(gray, angle)
             pts = orient.turn_points(pts, angle // 90)
         run.report("orientation", bool(angle), gray, angle=angle, **odetail)
@@ -436,6 +453,7 @@ def preprocess(
         if skew is None:
             skew, _ = orient.find_skew(pts, cfg.max_skew_deg, precision=0.02)
         if _wanted(cfg.deskew, abs(skew) >= cfg.min_skew_deg) and abs(skew) > 1e-3:
+            moved = geometry.affine(orient.small_rotation(gray.shape[:2], skew)[0]) @ moved
             gray = orient.rotate_small(gray, skew, fill=paper_level)
             run.report("deskew", True, gray, angle=round(skew, 3))
         else:
@@ -463,7 +481,8 @@ def preprocess(
     else:
         result_img = PageImage(image.source, image.index, new_dpi, np.ascontiguousarray(gray))
     seconds = time.perf_counter() - t0
-    result = PreprocessResult(result_img, tuple(run.reports), seconds)
+    transform = None if np.allclose(moved, np.eye(3)) else geometry.to_tuple(moved)
+    result = PreprocessResult(result_img, tuple(run.reports), seconds, transform)
     log.debug(
         "%s: preprocessing: %s (%.2f s)",
         image.label,

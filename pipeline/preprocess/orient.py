@@ -159,19 +159,26 @@ def rotate_quarter(pixels: np.ndarray, angle: int) -> np.ndarray:
     return pixels if angle % 360 == 0 else cv2.rotate(pixels, codes[angle % 360])
 
 
-def rotate_small(pixels: np.ndarray, angle_deg: float, fill: int = 255) -> np.ndarray:
-    """Rotate counter-clockwise by ``angle_deg`` onto a canvas that loses no corner."""
-    h, w = pixels.shape[:2]
+def small_rotation(shape: tuple[int, int], angle_deg: float) -> tuple[np.ndarray, tuple[int, int]]:
+    """The affine matrix (2x3) and canvas size (width, height) of :func:`rotate_small`
+    for an image of ``shape`` (height, width)."""
+    h, w = shape
     m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), angle_deg, 1.0)
     cos, sin = abs(m[0, 0]), abs(m[0, 1])
     nw, nh = int(np.ceil(h * sin + w * cos)), int(np.ceil(h * cos + w * sin))
     m[0, 2] += (nw - w) / 2.0
     m[1, 2] += (nh - h) / 2.0
+    return m, (nw, nh)
+
+
+def rotate_small(pixels: np.ndarray, angle_deg: float, fill: int = 255) -> np.ndarray:
+    """Rotate counter-clockwise by ``angle_deg`` onto a canvas that loses no corner."""
+    m, size = small_rotation(pixels.shape[:2], angle_deg)
     border = fill if pixels.ndim == 2 else (fill,) * 3
     return cv2.warpAffine(
         pixels,
         m,
-        (nw, nh),
+        size,
         flags=cv2.INTER_LINEAR,
         borderMode=cv2.BORDER_CONSTANT,
         borderValue=border,

@@ -67,12 +67,8 @@ def _four_corners(points: np.ndarray) -> np.ndarray:
     )
 
 
-def warp_quad(pixels: np.ndarray, quad: np.ndarray, border: int = 0) -> np.ndarray:
-    """The quadrilateral ``quad`` (tl, tr, br, bl) warped to an upright rectangle.
-
-    The rectangle's sides are the mean lengths of the opposite edges; ``border`` pixels
-    are trimmed inside the outline so no sliver of desk stays at the edge.
-    """
+def quad_transform(quad: np.ndarray, border: int = 0) -> tuple[np.ndarray, tuple[int, int]]:
+    """The perspective matrix (3x3) and output size (width, height) of :func:`warp_quad`."""
     tl, tr, br, bl = quad
     width = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2.0
     height = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2.0
@@ -86,9 +82,18 @@ def warp_quad(pixels: np.ndarray, quad: np.ndarray, border: int = 0) -> np.ndarr
         ],
         dtype=np.float32,
     )
-    matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+    return cv2.getPerspectiveTransform(quad.astype(np.float32), dst), (out_w, out_h)
+
+
+def warp_quad(pixels: np.ndarray, quad: np.ndarray, border: int = 0) -> np.ndarray:
+    """The quadrilateral ``quad`` (tl, tr, br, bl) warped to an upright rectangle.
+
+    The rectangle's sides are the mean lengths of the opposite edges; ``border`` pixels
+    are trimmed inside the outline so no sliver of desk stays at the edge.
+    """
+    matrix, size = quad_transform(quad, border)
     return cv2.warpPerspective(
-        pixels, matrix, (out_w, out_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        pixels, matrix, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
     )
 
 
