@@ -95,14 +95,26 @@ def residual_errors(raw: str, fixed: str, ref_lines: list[str]) -> list[tuple[st
 
 def judge(page: object, fixed: object, ref_lines: list[str]) -> list[tuple[int, object]]:
     """(sign, correction) of every change: -1 when it alone lowers the edits of its line
-    against the reference line that line matches best, +1 when it raises them, 0 else."""
+    against the reference line that line matches best, +1 when it raises them, 0 else.
+
+    A join ("T ẠO" -> "TẠO") is one change of several words: judged whole, listed by
+    its first word."""
     out = []
     refs = [r for r in ref_lines if r.strip()]
+    groups: list[list[object]] = []
     for c in fixed.corrections:  # type: ignore[attr-defined]
-        words = [w.text for w in page.lines[c.line].words]  # type: ignore[attr-defined]
+        if c.reason == "join" and not c.after and groups and groups[-1][0].reason == "join":
+            groups[-1].append(c)  # a piece joined into the word before it
+        else:
+            groups.append([c])
+    for group in groups:
+        c = group[0]
+        line = c.line  # type: ignore[attr-defined]
+        words = [w.text for w in page.lines[line].words]  # type: ignore[attr-defined]
         before = " ".join(words)
-        words[c.word] = fixed.pages[0].lines[c.line].words[c.word].text  # type: ignore[attr-defined]
-        after = " ".join(words)
+        for g in group:
+            words[g.word] = fixed.pages[0].lines[line].words[g.word].text  # type: ignore[attr-defined]
+        after = " ".join(w for w in words if w)
         ref = min(refs, key=lambda r: body_cer(r, before))  # the reference holding this line
 
         def edits(h: str, ref: str = ref) -> int:

@@ -68,7 +68,7 @@ from pipeline.channel import (
     marks,
     obs_key,
 )
-from pipeline.document import Correction, Document, Step
+from pipeline.document import Correction, Document, Step, enclosing
 from pipeline.errors import InputFileError, VnocrError
 from pipeline.lexicon import Lexicon, load_lexicon, normalize_syllable
 from pipeline.lm import BOS_ID, EOS_ID, NUM_ID, UNK_ID, LanguageModel, load_lm
@@ -164,6 +164,7 @@ class _Tok:
     new_trail: str | None = None  # set when the punctuation after the core changes
     gate: str = ""  # "mode/regime" the token was read in
     unit: bool = False  # a short non-syllable right after a number ("25 rem", "0,25 Sv")
+    joined: bool = False  # merged into the token before it (its text moved there)
     reason: str = ""
     score: float = 0.0
 
@@ -1035,12 +1036,97 @@ def _number_slot_fix(toks: list[_Tok]) -> None:
         t.new, t.kind, t.reason = number, "fixed", "number"
 
 
+#: Most pieces a letter-spaced syllable is read in ("N G H I Ê N G").
+_MAX_PIECES = 7
+_ROMAN_AFTER = frozenset(("CHƯƠNG", "MỤC", "PHẦN", "ĐIỀU"))
+
+
+def _join_spaced(toks: list[_Tok], lex: Lexicon) -> None:
+    """Syllables of capitals read in pieces: "V À", "T ẠO", "K Ế H O Ạ C H", "GI ÁO DỤC".
+
+    Letter-spaced titles, or a scan that spreads a heading, make Tesseract cut a word
+    at its letters. Adjacent capital pieces (no punctuation between them) are joined when
+    together they spell a known syllable and a piece is no syllable by itself ("V",
+    "T"), or when the joined syllable makes a word with its neighbour and the pieces do
+    not ("GI ÁO DỤC": giáo dục). Longest first, left to right. The first piece takes the
+    syllable, the others become empty (``joined``). A Roman number after Chương, Mục,
+    Phần or Điều is left alone.
+    """
+    n = len(toks)
+
+    def piece(i: int) -> bool:
+        t = toks[i]
+        ok = t.core.isalpha() and t.core.isupper() and len(t.core) <= 4 and t.new is None
+        return ok and not t.lead and (i == 0 or not toks[i - 1].trail)
+
+    def syllable(text: str) -> bool:
+        return lex.is_syllable(text.lower())
+
+    def word(a: str, b: str) -> bool:
+        return lex.is_word((a.lower(), b.lower()))
+
+    spans: list[tuple[int, int, str]] = []
+    i = 0
+    while i < n - 1:
+        after_title = i > 0 and toks[i - 1].core.upper() in _ROMAN_AFTER
+        if not piece(i) or after_title:
+            i += 1
+            continue
+        end = i + 1
+        while end < n and end - i < _MAX_PIECES and piece(end) and not toks[end - 1].trail:
+            end += 1
+        for j in range(end, i + 1, -1):  # toks[i:j] joined, longest first
+            cores = [t.core for t in toks[i:j]]
+            joined = "".join(cores)
+            if not syllable(joined):
+                continue
+            if not all(syllable(c) for c in cores):
+                break
+            prev = toks[i - 1].core if i > 0 else ""
+            nxt = toks[j].core if j < n else ""
+            near = [x for x in (prev, nxt) if x.isalpha()]
+            if any(word(prev, joined) if x == prev else word(joined, x) for x in near) and not (
+                any(word(a, b) for a, b in zip(cores, cores[1:], strict=False))
+                or (prev and word(prev, cores[0]))
+                or (nxt and word(cores[-1], nxt))
+            ):
+                break
+        else:
+            i += 1
+            continue
+        spans.append((i, j, joined))
+        i = j
+    # a row of single letters is a word spelt out only if every letter finds its syllable
+    # ("K Ế H O Ạ C H"); a list of labels ("E D C B A") is not
+    covered = {k for i, j, _ in spans for k in range(i, j)}
+    letters = [len(t.core) == 1 and piece(k) for k, t in enumerate(toks)]
+    k = 0
+    while k < n:
+        if not letters[k]:
+            k += 1
+            continue
+        run = range(k, next((m for m in range(k, n) if not letters[m]), n))
+        if len(run) > 1 and not all(m in covered for m in run):
+            spans = [sp for sp in spans if not (run.start <= sp[0] < run.stop)]
+        k = run.stop
+    for i, j, joined in spans:
+        first, last = toks[i], toks[j - 1]
+        first.new, first.kind, first.reason = joined, "fixed", "join"
+        first.new_trail, last.new_trail = last.trail, ""
+        for t in toks[i + 1 : j]:
+            t.new, t.kind, t.joined, t.reason = "", "fixed", True, "join"
+
+
 def _correct_lines(corr: Corrector, lines: list[list[_Tok]], blocks: list[int]) -> list[list[_Tok]]:
     """Classify, gate, decode; fills ``new``/``reason`` on tokens that change."""
     lex, cfg = corr.lex, corr.config
     last: _Tok | None = None  # the token before, across line ends
     for toks in lines:
+        _join_spaced(toks, lex)
         for k, t in enumerate(toks):
+            if t.reason == "join":
+                last = t
+                continue
             _classify(t, corr, k == 0)
             if last is not None and t.kind != "fixed":
                 _after_number_or_code(t, last, lex, k == 0)
@@ -1548,7 +1634,8 @@ def correct_text(
         for t in toks:
             if t.new is None:
                 continue
-            pieces.append(s[pos : t.start])
+            if not t.joined:  # a joined piece loses the space before it
+                pieces.append(s[pos : t.start])
             before, after = t.core, t.new
             if t.new_trail is not None:
                 before, after = before + t.trail, after + t.new_trail
@@ -1592,12 +1679,18 @@ def correct_document(
         new_lines = []
         for li, (line, toks) in enumerate(zip(page.lines, lines, strict=True)):
             words = list(line.words)
+            owner = 0  # the word a joined piece belongs to
             for t in toks:
                 if t.new is None:
                     continue
                 w = words[t.index]
                 trail = t.trail if t.new_trail is None else t.new_trail
                 words[t.index] = replace(w, text=t.lead + t.new + trail)
+                if not t.joined:
+                    owner = t.index
+                else:  # the syllable's box holds its pieces
+                    box = enclosing((words[owner].box, w.box))
+                    words[owner] = replace(words[owner], box=box)
                 corrections.append(
                     Correction(
                         page.index, li, t.index, w.text, words[t.index].text, t.score, t.reason

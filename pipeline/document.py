@@ -86,8 +86,8 @@ class Line:
 
     @property
     def text(self) -> str:
-        """The words joined by single spaces."""
-        return " ".join(w.text for w in self.words)
+        """The words joined by single spaces (a word emptied by a join, none)."""
+        return " ".join(w.text for w in self.words if w.text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from pipeline.correct import (
 )
 from pipeline.document import Box, Document, Line, Page, Word
 from pipeline.errors import ExitCode
+from pipeline.report import undo_corrections
 
 GOLDEN = Path(__file__).parent / "data" / "golden" / "correct.json"
 
@@ -495,3 +496,27 @@ def test_letter_eth_in_codes_is_d_stroke(corr: Corrector) -> None:
     assert r.text == "b) Mẫu 01a/ĐNHT kèm theo; Quyết định số 5959//QĐ-BVT ngày 9/8/2021"
     text = "của Nghị định số ˆ ngày tháng năm 2025"  # a stray modifier mark is no word
     assert correct_text(text, corrector=corr).text == text
+
+
+def test_letter_spaced_capitals_are_joined(corr: Corrector) -> None:
+    cases = {
+        "BỘ GI ÁO DỤC V À ĐÀO T ẠO": "BỘ GIÁO DỤC VÀ ĐÀO TẠO",
+        "K Ế H O Ạ C H\nQ U Y Ế T Đ Ị N H": "KẾ HOẠCH\nQUYẾT ĐỊNH",
+        "SỞ T ÀI CHÍNH,": "SỞ TÀI CHÍNH,",
+    }
+    for raw, want in cases.items():
+        assert correct_text(raw, corrector=corr).text == want
+    for kept in ("E D C B A", "CHƯƠNG V", "MỤC I ÁP DỤNG", "Ô TÔ", "BỘ Y TẾ"):
+        assert correct_text(kept, corrector=corr).text == kept
+
+
+def test_joined_pieces_keep_one_word_with_both_boxes(corr: Corrector) -> None:
+    texts = ["SỞ", "T", "ÀI", "CHÍNH"]
+    line = Line(
+        tuple(Word(t, Box(10 + 60 * i, 5, 50 + 60 * i, 30), 0.9) for i, t in enumerate(texts))
+    )
+    doc = correct_document(Document("x", (Page(0, (line,), 300, 40),)), corrector=corr)
+    words = doc.pages[0].lines[0].words
+    assert doc.pages[0].text == "SỞ TÀI CHÍNH"
+    assert words[1].text == "TÀI" and words[1].box == Box(70, 5, 170, 30) and words[2].text == ""
+    assert undo_corrections(doc).pages[0].text == "SỞ T ÀI CHÍNH"
