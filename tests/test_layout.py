@@ -104,6 +104,51 @@ def test_recipients_before_signature_and_body_untouched() -> None:
     assert _kinds(page) == ["body", "recipients", "signature", "page_number"]
 
 
+def test_a_last_word_alone_at_the_margin_stays_in_its_paragraph() -> None:
+    """Tesseract's block of lone margin words ("thực", "chức") read before the text."""
+    lines = (
+        _line(("thực", 250), top=160, block=1),
+        _line(("chức", 250), top=400, block=2),
+        _line(
+            ("Các tổ chức, cá nhân trong và ngoài nước có trách nhiệm tổ chức", 400),
+            top=100,
+            block=3,
+        ),
+        _line(
+            ("hiện chủ trương của Đảng, chính sách pháp luật của Nhà nước về", 400),
+            top=220,
+            block=3,
+        ),
+        _line(
+            ("bảo vệ môi trường theo quy định của pháp luật hiện hành và tổ", 400), top=340, block=4
+        ),
+        _line(
+            ("thực hiện đúng thời hạn quy định tại Điều này của Nghị định này", 400),
+            top=460,
+            block=4,
+        ),
+    )
+    page = analyze_layout(Page(0, lines, width=2480, height=3508))
+    assert [ln.text.split()[0] for ln in page.lines] == [
+        "Các",
+        "thực",
+        "hiện",
+        "bảo",
+        "chức",
+        "thực",
+    ]
+    assert page.lines[1].block == 3 and page.lines[4].block == 4  # the paragraph above
+    # lines side by side (a table, two columns) keep Tesseract's order
+    table = (
+        _line(("Tên cơ quan chủ trì thực hiện nhiệm vụ", 250), top=100, block=1),
+        _line(("Thời gian hoàn thành", 250), top=160, block=1),
+        _line(("Sở Tài nguyên và Môi trường", 1500), top=100, block=2),
+        _line(("Quý IV năm 2026", 1500), top=160, block=2),
+    )
+    page = analyze_layout(Page(0, table, width=2480, height=3508))
+    assert [ln.text for ln in page.lines] == [ln.text for ln in table]
+
+
 def test_page_number_above_the_text_is_read_first() -> None:
     lines = (_line((BODY, 250), top=300), _line(("2", 1200), top=100), _line((BODY, 250), top=360))
     page = analyze_layout(Page(0, lines, width=2480, height=3508))

@@ -214,6 +214,7 @@ def analyze_layout(
             groups[kind or "body"].append(line)
     for key in ("header_left", "header_right", "recipients", "signature"):
         groups[key].sort(key=lambda ln: ln.box.top if ln.box else 0)
+    groups["body"] = _flow_order(groups["body"])
     _split_header_left(groups)
     groups["draft"] = drafts
     marks += [("note", ln) for ln in notes]
@@ -558,6 +559,38 @@ def _split_header_left(groups: dict[str, list[Line]]) -> None:
             groups["header_left"] = left[:k]
             groups["subject"] = left[k:]
             return
+
+
+def _flow_order(lines: list[Line]) -> list[Line]:
+    """Body lines top to bottom when no two of them stand side by side (one column).
+
+    Tesseract makes a block of a paragraph's last word alone at the left margin ("thực"
+    under an indented line) and may read that block before the text around it. A line
+    so moved joins the paragraph of the line above it. Two columns or a table (lines
+    side by side) keep Tesseract's order.
+    """
+    boxes = [ln.box for ln in lines]
+    if len(lines) < 2 or any(b is None for b in boxes):
+        return lines
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert a is not None and b is not None
+            overlap = min(a.bottom, b.bottom) - max(a.top, b.top)
+            if overlap > 0.5 * min(a.height, b.height):
+                return lines  # side by side
+    order = sorted(range(len(lines)), key=lambda k: boxes[k].top)  # type: ignore[union-attr]
+    if order == list(range(len(lines))):
+        return lines
+    sizes: dict[int, int] = {}
+    for ln in lines:
+        sizes[ln.block] = sizes.get(ln.block, 0) + 1
+    out: list[Line] = []
+    for pos, k in enumerate(order):
+        ln = lines[k]
+        if out and k != pos and sizes[ln.block] == 1:
+            ln = replace(ln, block=out[-1].block, par=out[-1].par)
+        out.append(ln)
+    return out
 
 
 def _assemble(
