@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__
-from pipeline.correct import correct_document
+from pipeline import __version__, retry
+from pipeline.correct import correct_document, get_corrector
 from pipeline.document import Document, Page, Step
 from pipeline.io import PageImage, load_pages
 from pipeline.layout import analyze_layout
@@ -31,6 +31,7 @@ class PipelineConfig:
 
     preprocess: PreprocessConfig = field(default_factory=PreprocessConfig)
     ocr: OcrConfig = field(default_factory=OcrConfig)
+    retry: retry.RetryConfig = field(default_factory=retry.RetryConfig)  # badly read pages
     columns: bool = True  # layout: regions, reading order, seals and notes kept aside
     correct: bool = True  # restore diacritics and repair garbled words (lexicon + LM)
     structure: bool = True  # parse header, sections, recipients, signature
@@ -61,15 +62,17 @@ def recognize_page(
     """
     engine = engine or TesseractEngine(config.ocr)
     prepared = preprocess(image, config.preprocess, debug_dir)
-    page = replace(
-        engine.recognize(prepared.image), index=image.index, to_source=prepared.to_source()
+    page = retry.read(image, prepared, engine)
+    # a page read badly is read again at other text sizes; the likeliest reading stays
+    page, prepared, notes = retry.read_best(
+        image, prepared, page, engine, config.preprocess, get_corrector().lex, config.retry
     )
     if config.columns:
         # lines the page-wide pass lost (lone page numbers, item-number columns) are read
         # again as one block of text
         reader = TesseractEngine(replace(config.ocr, psm=6))
         page = analyze_layout(page, prepared.image.pixels, reader=reader)
-    return page, prepared.summary()
+    return page, {**prepared.summary(), **notes}
 
 
 def assemble(

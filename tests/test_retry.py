@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from pipeline.correct import get_corrector
+from pipeline.document import Line, Page, Word
+from pipeline.io import PageImage
+from pipeline.ocr import TesseractEngine
+from pipeline.preprocess import PreprocessConfig, preprocess
+from pipeline.retry import RetryConfig, best, plausibility, read, read_best, retry_targets
+
+TEXT = (
+    "@body\n"
+    "Ủy ban nhân dân huyện yêu cầu Chủ tịch Ủy ban nhân dân các xã, thị trấn khẩn trương "
+    "rà soát, tổng hợp danh sách đối tượng đủ điều kiện được hỗ trợ theo Nghị quyết số "
+    "42/NQ-CP ngày 09 tháng 4 năm 2020 của Chính phủ.\n"
+    "Đối với hộ có tên trong danh sách nhưng không đủ điều kiện hưởng thì đề nghị gia đình "
+    "làm đơn không nhận chính sách hỗ trợ của Nhà nước có xác nhận của UBND xã."
+)
+
+
+def _page(*lines: str) -> Page:
+    return Page(0, tuple(Line(tuple(Word(t) for t in ln.split())) for ln in lines))
+
+
+def test_plausibility_is_the_share_of_known_words() -> None:
+    lex = get_corrector().lex
+    assert plausibility(_page("Ủy ban nhân dân tỉnh (UBND)", "số 42/NQ-CP; 2020"), lex) == 1.0
+    assert plausibility(_page("Ủy ban nhân dân", "ftrq Ivn xgh wzz"), lex) == pytest.approx(0.5)
+    assert plausibility(_page("12/2020 - 45"), lex) == 1.0  # nothing to judge
+    assert best([0.8, 0.9, 0.9]) == 1
+    assert retry_targets(24.0, RetryConfig()) == (19.2, 30.0)
+
+
+def _synth(profile: str) -> PageImage:
+    synth = pytest.importorskip("pipeline.synth")
+    try:
+        page = synth.synthesize(TEXT, profile, seed=4)[0]
+    except Exception as e:  # fonts missing: the synthesizer says which
+        pytest.skip(f"cannot render: {e}")
+    return PageImage("t.png", 0, page.dpi, page.pixels)
+
+
+@pytest.mark.tesseract
+def test_a_clean_page_is_read_once() -> None:
+    image = _synth("clean")
+    engine = TesseractEngine()
+    prepared = preprocess(image)
+    page = read(image, prepared, engine)
+    kept, kept_prepared, notes = read_best(
+        image, prepared, page, engine, PreprocessConfig(), get_corrector().lex
+    )
+    assert notes == {} and kept is page and kept_prepared is prepared
+
+
+@pytest.mark.tesseract
+@pytest.mark.slow
+def test_a_blurred_low_resolution_page_keeps_its_likeliest_reading() -> None:
+    clean = _synth("clean")
+    gray = (
+        clean.pixels if clean.pixels.ndim == 2 else cv2.cvtColor(clean.pixels, cv2.COLOR_RGB2GRAY)
+    )
+    small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    rng = np.random.default_rng(1)
+    blurred = cv2.GaussianBlur(small, (0, 0), 1.2).astype(np.float32)
+    noisy = np.clip(blurred + rng.normal(0, 15, blurred.shape), 0, 255).astype(np.uint8)
+    image = PageImage("blur.png", 0, 75, noisy)
+    engine = TesseractEngine()
+    prepared = preprocess(image)
+    page = read(image, prepared, engine)
+    lex = get_corrector().lex
+    kept, kept_prepared, notes = read_best(image, prepared, page, engine, PreprocessConfig(), lex)
+    shares = notes["retry.shares"]
+    assert len(shares) == 3 and shares[0] < RetryConfig().below
+    assert notes["retry.kept"] == best(shares)
+    assert plausibility(kept, lex) == pytest.approx(max(shares), abs=1e-3)
+    assert kept.to_source is not None and kept_prepared.image.pixels.shape == (
+        kept.height,
+        kept.width,
+    )
