@@ -44,6 +44,7 @@ from pipeline.markdown import to_markdown
 from pipeline.ocr import OcrConfig, OcrEngine, TesseractEngine, check_tesseract
 from pipeline.process import PipelineConfig, ocr_file
 from pipeline.report import CompareOptions, Comparison, compare, report_for
+from pipeline.retry import RetryConfig
 from pipeline.sources import read_source
 from pipeline.structure import parse, structure
 
@@ -76,6 +77,7 @@ __all__ = [
     "Page",
     "PageImage",
     "PipelineConfig",
+    "RetryConfig",
     "Section",
     "Signature",
     "Step",

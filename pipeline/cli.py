@@ -28,6 +28,7 @@ from pipeline.ocr import OcrConfig
 from pipeline.preprocess import STAGES, PreprocessConfig
 from pipeline.process import PipelineConfig
 from pipeline.progress import BarProgress, LogProgress, NullProgress, Progress
+from pipeline.retry import RetryConfig
 
 log = logging.getLogger("pipeline")
 
@@ -68,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-correct", action="store_true", help="keep the raw OCR text (no diacritic repair)"
     )
     run.add_argument("--no-structure", action="store_true", help="do not parse the structure")
+    run.add_argument(
+        "--no-retry",
+        action="store_true",
+        help="read each page once, even when it reads badly (no rereading at other text sizes)",
+    )
     run.add_argument(
         "--no-preprocess", action="store_true", help="give Tesseract the page as it is"
     )
@@ -150,7 +156,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     prep = _preprocess_config(args)
     config = BatchConfig(
         pipeline=PipelineConfig(
-            preprocess=prep, ocr=ocr, correct=not args.no_correct, structure=not args.no_structure
+            preprocess=prep,
+            ocr=ocr,
+            retry=RetryConfig(enabled=not args.no_retry),
+            correct=not args.no_correct,
+            structure=not args.no_structure,
         ),
         workers=args.jobs,
         force=args.force,

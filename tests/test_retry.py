@@ -72,6 +72,8 @@ def test_a_blurred_low_resolution_page_keeps_its_likeliest_reading() -> None:
     page = read(image, prepared, engine)
     lex = get_corrector().lex
     kept, kept_prepared, notes = read_best(image, prepared, page, engine, PreprocessConfig(), lex)
+    off = RetryConfig(enabled=False)  # vnocr run --no-retry
+    assert read_best(image, prepared, page, engine, PreprocessConfig(), lex, off)[2] == {}
     shares = notes["retry.shares"]
     assert len(shares) == 3 and shares[0] < RetryConfig().below
     assert notes["retry.kept"] == best(shares)
