@@ -63,10 +63,12 @@ def recognize_page(
     engine = engine or TesseractEngine(config.ocr)
     prepared = preprocess(image, config.preprocess, debug_dir)
     page = retry.read(image, prepared, engine)
-    # a page read badly is read again at other text sizes; the likeliest reading stays
-    page, prepared, notes = retry.read_best(
-        image, prepared, page, engine, config.preprocess, get_corrector().lex, config.retry
-    )
+    notes: dict[str, Any] = {}
+    if "vie" in config.ocr.lang.split("+"):  # known words are Vietnamese syllables
+        # a page read badly is read again at other text sizes; the likeliest reading stays
+        page, prepared, notes = retry.read_best(
+            image, prepared, page, engine, config.preprocess, get_corrector().lex, config.retry
+        )
     if config.columns:
         # lines the page-wide pass lost (lone page numbers, item-number columns) are read
         # again as one block of text
