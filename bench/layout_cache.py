@@ -87,14 +87,22 @@ class CachedEngine:
 
 
 class _Recorder(CachedEngine):
-    """A CachedEngine that keeps the image it was given (the preprocessed page)."""
+    """A CachedEngine that keeps the images it was given (the preprocessed page; more
+    than one when the pipeline reads a bad page again) and what it read from each."""
 
-    image: PageImage | None = None
+    def __init__(self, psm: int = 3) -> None:
+        super().__init__(psm)
+        self.readings: list[tuple[PageImage, Page]] = []
 
     def recognize(self, image: PageImage) -> Page:
-        """As CachedEngine, and remember ``image``."""
-        self.image = image
-        return super().recognize(image)
+        """As CachedEngine, and remember ``image`` and its page."""
+        page = super().recognize(image)
+        self.readings.append((image, page))
+        return page
+
+    def kept(self, page: Page) -> tuple[PageImage, Page]:
+        """The image and first-pass page of the reading the pipeline kept as ``page``."""
+        return next((im, p) for im, p in self.readings if p.lines == page.lines)
 
 
 #: The second-look reader of the layout stage: Tesseract reading a strip of lines.
@@ -112,13 +120,13 @@ def recognize(image: PageImage, reread: bool = True) -> tuple[Page, float, Page,
 
     engine = _Recorder()
     page, _ = recognize_page(image, PipelineConfig(columns=False), engine=engine)
-    assert engine.last is not None and engine.image is not None
+    kept_image, first = engine.kept(page)
     reader = CachedEngine(psm=REREAD_PSM) if reread else None
     start = time.perf_counter()
-    laid = analyze_layout(page, engine.image.pixels, reader=reader)
+    laid = analyze_layout(page, kept_image.pixels, reader=reader)
     layout_s = time.perf_counter() - start - (reader.wall if reader else 0.0)
     ocr_s = engine.seconds + (reader.seconds if reader else 0.0)
-    return laid, ocr_s, engine.last, layout_s
+    return laid, ocr_s, first, layout_s
 
 
 if __name__ == "__main__":

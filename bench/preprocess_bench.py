@@ -3,10 +3,11 @@
 Documents: the first ~N characters of body text of held-out dev documents
 (bench/splits.json, ../shared/corpus/dev), rendered by pipeline.synth as body paragraphs
 followed by a fixed signature block (where the seal lands), then degraded per profile:
-clean, scan, fax, photo, scan+seal, photocopy (pipeline.preprocess.degrade), and the
-scan page turned by 90/180/270 degrees. Each page is OCRed raw and after
-``preprocess``; CER is pooled over documents (total edits / total reference chars).
-Preprocessing time is per page on one core (OpenCV single-threaded). "retry" is the CER
+clean, scan, fax, photo, scan+seal, photocopy and curl (a photo of a sheet that curls,
+pipeline.preprocess.degrade), and the scan page turned by 90/180/270 degrees. Each
+page is OCRed raw and after ``preprocess``; CER is pooled over documents (total edits /
+total reference chars). Preprocessing time is per page on one core (OpenCV
+single-threaded). "retry" is the CER
 of what vnocr keeps after reading badly read pages again at other text sizes
 (pipeline.retry), "pages" how many pages were read again.
 
@@ -39,14 +40,25 @@ from pipeline.errors import OcrTimeoutError  # noqa: E402
 from pipeline.io import PageImage  # noqa: E402
 from pipeline.metrics import normalize  # noqa: E402
 from pipeline.ocr import OcrConfig, TesseractEngine  # noqa: E402
-from pipeline.preprocess import PreprocessConfig, preprocess  # noqa: E402
-from pipeline.preprocess.degrade import photocopy  # noqa: E402
+from pipeline.preprocess import STAGES, PreprocessConfig, preprocess  # noqa: E402
+from pipeline.preprocess.degrade import curl, photocopy  # noqa: E402
 from pipeline.retry import read_best  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus" / "dev"
 SIGNATURE = "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNguyễn Văn Bình"
-PROFILES = ("clean", "scan", "fax", "photo", "scan+seal", "photocopy", "rot90", "rot180", "rot270")
+PROFILES = (
+    "clean",
+    "scan",
+    "fax",
+    "photo",
+    "scan+seal",
+    "photocopy",
+    "curl",
+    "rot90",
+    "rot180",
+    "rot270",
+)
 
 
 def body_text(path: Path, chars: int) -> str:
@@ -68,7 +80,7 @@ def body_text(path: Path, chars: int) -> str:
 def make_pages(text: str, profile: str, seed: int) -> list[tuple[np.ndarray, int, str]]:
     """(pixels, dpi, truth) per page of one document in one profile."""
     spec = "@body\n" + text + "\n@signature\n" + SIGNATURE
-    base = {"scan+seal": "scan", "photocopy": "clean"}.get(profile, profile)
+    base = {"scan+seal": "scan", "photocopy": "clean", "curl": "photo"}.get(profile, profile)
     if profile.startswith("rot"):
         base = "scan"
     pages = synth.synthesize(spec, base, seed=seed, seal=profile == "scan+seal")
@@ -77,6 +89,8 @@ def make_pages(text: str, profile: str, seed: int) -> list[tuple[np.ndarray, int
         px = p.pixels
         if profile == "photocopy":
             px = photocopy(px, seed + p.index)
+        elif profile == "curl":
+            px = curl(px, seed + p.index)
         elif profile.startswith("rot"):
             px = np.ascontiguousarray(np.rot90(px, -int(profile[3:]) // 90))
         out.append((px, p.dpi, p.text))
@@ -152,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profiles", nargs="+", default=list(PROFILES), choices=PROFILES)
     ap.add_argument("--jobs", type=int, default=1, help="parallel documents (one core each)")
     ap.add_argument("--binarize", default="off", choices=("auto", "on", "off"))
+    ap.add_argument("--off", nargs="+", default=[], choices=STAGES, help="stages switched off")
     ap.add_argument("--json", type=Path, help="also write the per-document rows here")
     args = ap.parse_args(argv)
     if not CORPUS.is_dir():
@@ -159,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     split = json.loads((REPO / "bench" / "splits.json").read_text(encoding="utf-8"))
     names = split[args.split][: args.docs]
-    config = PreprocessConfig().with_modes(binarize=args.binarize)
+    config = PreprocessConfig().with_modes(binarize=args.binarize, **dict.fromkeys(args.off, "off"))
     tasks = [
         (n, body_text(CORPUS / n, args.chars), p, args.seed, config)
         for n in names

@@ -290,6 +290,24 @@ def test_a_lone_split_line_at_the_top_is_body_not_a_header() -> None:
     assert _texts(page)[0] == "6. Đối với các trường Đại học NCL chủ động liên hệ với"
 
 
+def test_words_under_a_pen_line_are_print_and_a_tall_scrawl_is_not() -> None:
+    """Tesseract gives each word a hand-drawn underline runs under the line's full height."""
+    words = "nghị gia đình làm đơn không nhận chính sách".split()  # noqa: SIM905
+    boxes = [Box(250 + 100 * i, 400, 330 + 100 * i, 440) for i in range(len(words))]
+    for i in range(4, 9):  # underlined: 110 px tall (the line height is 40)
+        boxes[i] = Box(boxes[i].left, 400, boxes[i].right, 510)
+    scrawl = Word("ý", Box(1200, 380, 1250, 520), 0.3)  # a handwritten mark after them
+    underlined = Line(
+        (*(Word(w, b, 0.5) for w, b in zip(words, boxes, strict=True)), scrawl),
+        Box(250, 380, 1250, 520),
+        block=2,
+    )
+    lines = (_line((BODY, 250), top=300), underlined, _line((BODY, 250), top=540))
+    page = analyze_layout(Page(0, lines, width=2480, height=3508))
+    assert " ".join(words) in _texts(page)
+    assert [r.text for r in page.regions if r.kind == "handwriting"] == ["ý"]
+
+
 def test_misread_number_at_the_start_of_a_line_is_kept_and_stray_marks_are_not() -> None:
     body = _line((BODY, 300), top=300)
     first = Line((Word("\"'", Box(250, 300, 285, 340), 0.38), *body.words), body.box, 1, 1)

@@ -398,3 +398,39 @@ def test_transform_of_a_photo_undoes_the_page_outline() -> None:
     res = preprocess(PageImage("p.jpg", 0, photo.dpi, photo.pixels))
     assert "outline" in res.applied
     _lands_on_ink(res, ink.to_gray(photo.pixels))
+
+
+def test_curled_lines_are_straightened_and_flat_ones_left_alone() -> None:
+    from pipeline.preprocess import dewarp
+    from pipeline.preprocess.degrade import curl
+
+    flat = _page(300)
+    xh = scale.estimate_x_height(light.otsu_ink(flat)) or 28.0
+    assert dewarp.bend(dewarp.line_curves(flat, xh), xh) < 0.25
+    res = preprocess(PageImage("f.png", 0, 300, flat))
+    assert "dewarp" not in res.applied
+    bent = curl(flat, seed=1, depth=0.02)
+    curves = dewarp.line_curves(bent, xh)
+    assert len(curves) >= 5 and dewarp.bend(curves, xh) > 0.4
+    straight = dewarp.dewarp(bent, curves, xh)
+    assert dewarp.bend(dewarp.line_curves(straight, xh), xh) < 0.25
+    res = preprocess(PageImage("b.png", 0, 300, bent))
+    assert "dewarp" in res.applied
+    off = PreprocessConfig().with_modes(dewarp="off")
+    assert "dewarp" not in preprocess(PageImage("b.png", 0, 300, bent), off).applied
+
+
+@pytest.mark.tesseract
+@pytest.mark.slow
+def test_a_curled_page_reads_nearly_as_well_as_a_flat_one() -> None:
+    from pipeline.ocr import TesseractEngine
+    from pipeline.preprocess.degrade import curl
+
+    pixels, truth, _ = _render("\n".join(BODY), 300)
+    engine = TesseractEngine()
+    flat = cer(engine.recognize(preprocess(PageImage("f.png", 0, 300, pixels)).image).text, truth)
+    bent = PageImage("b.png", 0, 300, curl(pixels, seed=3, depth=0.02))
+    off = PreprocessConfig().with_modes(dewarp="off")
+    kept = cer(engine.recognize(preprocess(bent, off).image).text, truth)
+    fixed = cer(engine.recognize(preprocess(bent).image).text, truth)
+    assert fixed < kept and fixed <= flat + 0.01

@@ -204,8 +204,23 @@ def word_mark(
                 return None
             return SEAL
     if box.height > 2.6 * frame.line_height and box.width < 1.5 * box.height:
+        if _pen_band(box, line):
+            return None  # words run together with a pen line drawn under them
         return HANDWRITING  # a tall glyph: signature stroke, handwritten figure
     return None
+
+
+def _pen_band(box: Box, line: Line, tol: int = 2) -> bool:
+    """Whether three or more words of the line share this tall box's top and bottom:
+    Tesseract gave each word under a hand-drawn underline the line's full height."""
+    same = sum(
+        1
+        for w in line.words
+        if w.box is not None
+        and abs(w.box.top - box.top) <= tol
+        and abs(w.box.bottom - box.bottom) <= tol
+    )
+    return same >= 3
 
 
 def line_mark(line: Line, frame: Frame, seals: list[Box]) -> str | None:

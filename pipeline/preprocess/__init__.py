@@ -26,7 +26,7 @@ import numpy as np
 
 from pipeline.errors import OutputError
 from pipeline.io import PageImage, write_atomic
-from pipeline.preprocess import denoise, geometry, ink, light, orient, page, scale
+from pipeline.preprocess import denoise, dewarp, geometry, ink, light, orient, page, scale
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,7 @@ STAGES = (
     "denoise",
     "orientation",
     "deskew",
+    "dewarp",
     "smooth",
     "binarize",
 )
@@ -79,6 +80,7 @@ class PreprocessConfig:
     rescale: Mode = Mode.AUTO
     orientation: Mode = Mode.AUTO
     deskew: Mode = Mode.AUTO
+    dewarp: Mode = Mode.AUTO
     denoise: Mode = Mode.AUTO
     smooth: Mode = Mode.AUTO
     binarize: Mode = Mode.OFF
@@ -86,6 +88,8 @@ class PreprocessConfig:
     ink_min_fraction: float = 0.0005
     #: Unevenness of the paper (levels, 5th-95th percentile) above which light is flattened.
     flatten_min_spread: float = 20.0
+    #: Median bow of the text lines (x-heights) from which they are straightened.
+    dewarp_min_bend: float = 0.4
     #: Below this paper level (0-255) the page is flattened even if the light is even.
     flatten_max_paper: float = 215.0
     #: x-heights (px) in [rescale_low, rescale_high] are left alone, others go to the target.
@@ -458,6 +462,18 @@ def preprocess(
             run.report("deskew", True, gray, angle=round(skew, 3))
         else:
             run.report("deskew", False, angle=round(skew, 3))
+
+    # 8b. bent lines (a photo of a curled sheet), found on a copy with 12 px x-height
+    if cfg.dewarp is not Mode.OFF:
+        r = min(1.0, 12.0 / xh_now)
+        small = cv2.resize(gray, None, fx=r, fy=r, interpolation=cv2.INTER_AREA) if r < 1 else gray
+        curves = dewarp.line_curves(small, xh_now * r)
+        amount = dewarp.bend(curves, xh_now * r)
+        if len(curves) >= 5 and _wanted(cfg.dewarp, amount >= cfg.dewarp_min_bend):
+            gray = dewarp.dewarp(gray, curves, xh_now * r, scale=r)
+            run.report("dewarp", True, gray, bend=round(amount, 2), lines=len(curves))
+        else:
+            run.report("dewarp", False, bend=round(amount, 2), lines=len(curves))
 
     # 9. a bilevel page (fax, CCITT scan) gets soft edges: the LSTM reads gray better
     if cfg.smooth is not Mode.OFF:

@@ -1,9 +1,10 @@
-"""An old photocopied directive, for benchmarks: the harshest kind of page we get.
+"""Damage the synthesizer does not make, for benchmarks: an old photocopied directive (the
+harshest kind of page we get) and a sheet that curls in a phone photo.
 
 Copies of copies: strokes faded and broken where the toner ran thin, a gray haze on the
 paper, toner specks and drum streaks, black bands where the copier saw past the sheet,
 a slight skew, and JPEG on top. The synthesizer's profiles (clean, scan, fax, photo)
-stop short of this; it is kept here, next to the stages meant to undo it.
+stop short of both; they are kept here, next to the stages meant to undo them.
 """
 
 from __future__ import annotations
@@ -73,3 +74,30 @@ def photocopy(pixels: np.ndarray, seed: int = 0) -> np.ndarray:
     ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(45, 60))])
     decoded: np.ndarray | None = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE) if ok else None
     return out if decoded is None else decoded
+
+
+def curl(pixels: np.ndarray, seed: int = 0, depth: float = 0.012) -> np.ndarray:
+    """The page as a sheet that curls and sags when photographed in the hand.
+
+    Every column moves up or down by a smooth bow across the width (the sheet curls
+    towards one edge) that deepens towards the bottom (it sags); the deepest point moves
+    by about ``depth`` of the page height (1.2 %: a 297 mm page bowing 3-4 mm, about
+    1.5 x-heights of 12 pt print). Same size and kind (gray or colour) as ``pixels``.
+    """
+    rng = np.random.default_rng([seed, 0xC421])
+    h, w = pixels.shape[:2]
+    u = (np.arange(w, dtype=np.float32) - w * rng.uniform(0.35, 0.65)) / (w / 2.0)
+    bow = u * u * (1.0 + rng.uniform(-0.4, 0.4) * u)  # a curl, a little lopsided
+    bow -= bow.mean()
+    sag = np.linspace(rng.uniform(0.3, 0.6), 1.0, h, dtype=np.float32)[:, None]
+    rows = np.arange(h, dtype=np.float32)[:, None] + depth * h * sag * bow[None, :]
+    cols = np.repeat(np.arange(w, dtype=np.float32)[None, :], h, axis=0)
+    fill = 255 if pixels.ndim == 2 else (255, 255, 255)
+    return cv2.remap(
+        pixels,
+        cols,
+        rows.astype(np.float32),
+        cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=fill,
+    )
