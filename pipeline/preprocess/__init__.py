@@ -89,7 +89,7 @@ class PreprocessConfig:
     #: Unevenness of the paper (levels, 5th-95th percentile) above which light is flattened.
     flatten_min_spread: float = 20.0
     #: Median bow of the text lines (x-heights) from which they are straightened.
-    dewarp_min_bend: float = 0.4
+    dewarp_min_bend: float = 0.25
     #: Below this paper level (0-255) the page is flattened even if the light is even.
     flatten_max_paper: float = 215.0
     #: x-heights (px) in [rescale_low, rescale_high] are left alone, others go to the target.
@@ -463,10 +463,10 @@ def preprocess(
         else:
             run.report("deskew", False, angle=round(skew, 3))
 
-    # 8b. bent lines (a photo of a curled sheet), found on a copy with 12 px x-height
+    # 8b. bent lines (a photo of a curled sheet), found on a copy with 10 px x-height
     if cfg.dewarp is not Mode.OFF:
-        r = min(1.0, 12.0 / xh_now)
-        small = cv2.resize(gray, None, fx=r, fy=r, interpolation=cv2.INTER_AREA) if r < 1 else gray
+        r = min(1.0, 10.0 / xh_now)
+        small = gray if r >= 1 else cv2.resize(gray, None, fx=r, fy=r)  # bilinear: quick
         curves = dewarp.line_curves(small, xh_now * r)
         amount = dewarp.bend(curves, xh_now * r)
         if len(curves) >= 5 and _wanted(cfg.dewarp, amount >= cfg.dewarp_min_bend):
