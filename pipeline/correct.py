@@ -1085,12 +1085,15 @@ def _join_spaced(toks: list[_Tok], lex: Lexicon) -> None:
                 break
             prev = toks[i - 1].core if i > 0 else ""
             nxt = toks[j].core if j < n else ""
-            near = [x for x in (prev, nxt) if x.isalpha()]
-            if any(word(prev, joined) if x == prev else word(joined, x) for x in near) and not (
+            makes_word = (prev.isalpha() and word(prev, joined)) or (
+                nxt.isalpha() and word(joined, nxt)
+            )
+            pieces_do = (
                 any(word(a, b) for a, b in zip(cores, cores[1:], strict=False))
                 or (prev and word(prev, cores[0]))
                 or (nxt and word(cores[-1], nxt))
-            ):
+            )
+            if makes_word and not pieces_do:
                 break
         else:
             i += 1

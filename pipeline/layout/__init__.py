@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from statistics import median
 from typing import TYPE_CHECKING
@@ -581,9 +582,7 @@ def _flow_order(lines: list[Line]) -> list[Line]:
     order = sorted(range(len(lines)), key=lambda k: boxes[k].top)  # type: ignore[union-attr]
     if order == list(range(len(lines))):
         return lines
-    sizes: dict[int, int] = {}
-    for ln in lines:
-        sizes[ln.block] = sizes.get(ln.block, 0) + 1
+    sizes = Counter(ln.block for ln in lines)
     out: list[Line] = []
     for pos, k in enumerate(order):
         ln = lines[k]

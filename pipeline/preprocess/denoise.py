@@ -101,17 +101,16 @@ def _dot_rows(
         near = (np.abs(dx) <= 0.8 * x_height) & (np.abs(dx) > tol)
         return cand[near], dx[near]
 
-    def middle(i: int) -> bool:
-        """Between two row-neighbours at even gaps."""
-        _, dx = row(i)
+    def middle(dx: np.ndarray) -> bool:
+        """Whether row-neighbours at ``dx`` lie on both sides at even gaps."""
         left, right = -dx[dx < 0], dx[dx > 0]
         return bool(len(left) and len(right) and abs(left.min() - right.min()) <= tol)
 
     rank = np.empty(len(by_y), dtype=np.int64)
     rank[by_y] = np.arange(len(by_y))
     for i in np.flatnonzero(which).tolist():
-        near, _ = row(i)  # a middle dot, or the end dot next to one
-        out[i] = middle(i) or any(middle(int(j)) for j in near)
+        near, dx = row(i)  # a middle dot, or the end dot next to one
+        out[i] = middle(dx) or any(middle(row(int(j))[1]) for j in near)
     return out
 
 
