@@ -154,12 +154,13 @@ class LanguageModel:
     small probability the model keeps for any unseen word.
     """
 
-    __slots__ = ("_tokens", "_index", "_t", "meta")
+    __slots__ = ("_tokens", "_index", "_t", "_top", "meta")
 
     def __init__(self, tokens: Sequence[str], tables: Tables, meta: dict) -> None:
         self._tokens = tuple(tokens)
         self._index = {t: i for i, t in enumerate(self._tokens)}
         self._t = tables
+        self._top: float | None = None
         self.meta = meta
 
     @property
@@ -210,6 +211,22 @@ class LanguageModel:
         if j >= 0:
             score += int(t.bi_bow[j])
         return score / QSCALE
+
+    @property
+    def max_logprob(self) -> float:
+        """An upper bound of every score :meth:`logprob_ids` gives (log10): what a search
+        may assume the model could give back at most for any word."""
+        if self._top is not None:
+            return self._top
+        t = self._t
+        bow = max(int(t.bi_bow.max(initial=0)), 0)
+        top = max(
+            int(t.tri_logp.max(initial=-32768)),
+            int(t.bi_logp.max(initial=-32768)) + bow,
+            int(t.uni_bow.max(initial=0)) + int(t.uni_logp.max(initial=0)) + bow,
+        )
+        self._top = float(np.float32(top / QSCALE))
+        return self._top
 
     def logprob_ids(
         self, w1: np.ndarray | int, w2: np.ndarray | int, w3: np.ndarray | int
