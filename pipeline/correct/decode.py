@@ -170,7 +170,9 @@ def search(
         es = sent[state]
         row = r[es]
         cand = ids_all[row, choice]
-        sc = score[state] + lm.logprob_ids(w1[state], w2[state], cand) - cost_all[row, choice]
+        bow = lm.context_backoff(w1[:m], w2[:m])[state]  # each context looked up once
+        lp = lm.logprob_ids(w1[state], w2[state], cand, backoff=bow)
+        sc = score[state] + lp - cost_all[row, choice]
         # best first within each sentence; ties keep (state, candidate) order
         o = np.lexsort((-sc, es))
         # recombine: of the extensions sharing (sentence, previous word, candidate), the
