@@ -151,6 +151,8 @@ _NUMBER_LABEL = re.compile(r"^so\s*[:.]")
 #: Leading specks before a header line ("__. Số:261/...", "„ CÔNG ...").
 _LEAD_JUNK = re.compile(r"^[\W_]+(?=\w)")
 _SYMBOL = re.compile(r"[0-9A-Za-zĐđ/.\-]+(?:\s?[-/]\s?[0-9A-Za-zĐđ/.\-]+)*")
+#: The dots or ellipsis printed where a number is to be written in ("Luật số: … /2025/QH15").
+_BLANK = re.compile(r"^[.…_]+\s*(?=/)")
 _SEPARATOR = re.compile(r"^[\s*\-_–—=.~]+$")
 
 
@@ -270,7 +272,7 @@ def _classify(
         fields["number_seen"] = True  # issuer lines are above the number, never under it
     m = _NUMBER.match(folded)
     if m and "symbol" not in fields and _number_prefix_ok(seg[: m.start("sym")]):
-        raw = seg[m.start("sym") :]
+        raw = _BLANK.sub("", seg[m.start("sym") :])  # "… /2025/QH15": a number left blank
         sym = _SYMBOL.match(raw)
         if sym:
             fields["symbol"] = re.sub(r"\s+", "", sym.group())
@@ -358,7 +360,9 @@ def parse_symbol(symbol: str) -> tuple[str, int | None, str, str]:
     if m:  # Party style: number-TYPE/ISSUER
         return m.group(1), None, m.group(2), m.group(3)
     parts = [p for p in symbol.split("/") if p]
-    number = parts[0] if parts and re.fullmatch(r"\d+[a-z]?", parts[0]) else ""
+    # a number left blank ("/2025/TT-BTC", to be filled in by hand): the year is no number
+    blank = symbol.startswith("/")
+    number = parts[0] if parts and not blank and re.fullmatch(r"\d+[a-z]?", parts[0]) else ""
     rest = parts[1:] if number else parts
     year = None
     if rest and re.fullmatch(r"(19|20)\d\d", rest[0]):
