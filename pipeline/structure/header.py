@@ -162,6 +162,8 @@ class HeaderResult:
 
     header: Header
     body_start: int
+    #: where the number and date were read: field ("number", "date") -> (page, line)
+    found_at: tuple[tuple[str, int, int], ...] = ()
 
 
 def parse_header(lines: list[SrcLine]) -> HeaderResult:
@@ -172,10 +174,13 @@ def parse_header(lines: list[SrcLine]) -> HeaderResult:
     issuers: list[str] = []
     subject_parts: list[str] = []
     in_vv = False
+    found_at: list[tuple[str, int, int]] = []
     for src in lines[:zone_end]:
         for seg in split_columns(src.text):
             kind = _classify(seg, fields, issuers, subject_parts, in_vv)
             in_vv = kind == "vv" or (in_vv and kind == "other" and not is_upper(seg))
+            if kind in ("number", "date"):
+                found_at.append((kind, src.page, src.line))
     doc_type, subject, authority, body_start = "", "", "", zone_end
     if title_at is not None:
         doc_type, subject, authority, body_start = _title(lines, title_at, issuers)
@@ -211,7 +216,7 @@ def parse_header(lines: list[SrcLine]) -> HeaderResult:
         authority=authority,
         unreadable=tuple(fields.get("unreadable", ())),  # type: ignore[arg-type]
     )
-    return HeaderResult(header, body_start)
+    return HeaderResult(header, body_start, tuple(found_at))
 
 
 def split_columns(text: str) -> list[str]:
