@@ -20,7 +20,9 @@ flags body/L > body/P, BODY WORSE body/L > body).
 Signed scans (../shared/real/scanned2, tests/data/real/scanned2/pages.json): the share
 of the header and signature fields read by eye in NAME.fields.json that the whole pipeline
 reads right, the fields it fills that the page does not show, and the receipt-stamp and
-e-signature overlay lines left in the text (bench/header_fields.py says what counts).
+e-signature overlay lines left in the text (bench/header_fields.py says what counts);
+"hand": of the number and date, those marked written by hand (Header.handwritten) exactly
+as the annotation says.
 
     python bench/layout_bench.py [--real] [--fields] [--digital] [--synth] [--profiles clean fax]
         [--split tune|heldout] [--no-reread] [--show]
@@ -156,7 +158,10 @@ def fields(args: argparse.Namespace) -> None:
         "scanned2 pages: header/signature fields read right (of those the page shows), "
         "fields filled that the page does not show, stamp/overlay lines left in the text"
     )
-    print(f"{'page':30} {'split':8} {'right':>6} {'share':>6} {'spur':>4} {'furn':>4}  wrong")
+    print(
+        f"{'page':30} {'split':8} {'right':>6} {'share':>6} {'spur':>4} {'furn':>4} "
+        f"{'hand':>4}  wrong"
+    )
     totals: dict[str, list[int]] = {}
     for name, item in manifest.items():
         if name.startswith("_") or (args.split and item["split"] != args.split):
@@ -171,13 +176,15 @@ def fields(args: argparse.Namespace) -> None:
         want = header_fields.load(REAL / "scanned2" / f"{name}.fields.json")
         got = header_fields.score(doc, want)
         furn = header_fields.furniture_lines(doc.text)
-        t = totals.setdefault(item["split"], [0, 0, 0, 0, 0])
-        for i, v in enumerate((len(got.right), got.annotated, len(got.spurious), len(furn), 1)):
+        hand = header_fields.handwritten(doc, want)
+        t = totals.setdefault(item["split"], [0, 0, 0, 0, 0, 0, 0])
+        counts = (len(got.right), got.annotated, len(got.spurious), len(furn), 1, *hand)
+        for i, v in enumerate(counts):
             t[i] += v
         share = f"{100 * len(got.right) / got.annotated:5.1f}%" if got.annotated else "   -  "
         print(
             f"{name:30} {item['split']:8} {len(got.right):>2}/{got.annotated:<3} {share} "
-            f"{len(got.spurious):4} {len(furn):4}  "
+            f"{len(got.spurious):4} {len(furn):4} {hand[0]:>2}/{hand[1]:<1}  "
             + " ".join(got.wrong + tuple(f"+{f}" for f in got.spurious))
         )
         if args.show:
@@ -185,10 +192,11 @@ def fields(args: argparse.Namespace) -> None:
             print("  header:", doc.header)
             print("  signature:", doc.signature)
             print("  furniture:", furn)
-    for split, (right, ann, spur, furn, n) in totals.items():
+    for split, (right, ann, spur, furn, n, hand, shown) in totals.items():
         print(
             f"  {split}: {right}/{ann} fields right ({100 * right / max(ann, 1):.1f} %) over "
-            f"{n} pages; {spur} spurious; {furn} stamp/overlay lines in the text"
+            f"{n} pages; {spur} spurious; {furn} stamp/overlay lines in the text; "
+            f"number/date marked handwritten or not as annotated: {hand}/{shown}"
         )
 
 
