@@ -442,12 +442,10 @@ def preprocess(
     if cfg.denoise is not Mode.OFF:
         n_px = n_specks = 0
         if cfg.denoise is Mode.ON or view.may_have_specks(xh_now):
-            specks = denoise.speck_mask(view.full_ink, xh_now, components=view.full_components)
-            n_px = int(specks.sum())
-            if n_px:
-                n_specks = cv2.connectedComponents(specks.astype(np.uint8))[0] - 1
+            specks = denoise.speck_boxes(view.full_ink, xh_now, components=view.full_components)
+            n_px, n_specks = denoise.box_union(specks)
         if n_px and _wanted(cfg.denoise, n_specks >= cfg.min_specks):
-            gray = denoise.paint(gray, specks, paper_level, grow=1)
+            gray = denoise.paint_boxes(gray, specks, paper_level, grow=1)
             view = _View(gray)
             run.report("denoise", True, gray, speck_px=n_px, specks=n_specks)
         else:

@@ -32,21 +32,33 @@ class RectFrame:
     angle: float
 
 
-def hollow_rectangles(
-    ink: np.ndarray, width: tuple[float, float], height: tuple[float, float]
-) -> list[RectFrame]:
-    """The hollow rectangular ink components of ``ink`` (non-zero = ink) whose bounding box
-    is ``width`` (min, max) wide and ``height`` (min, max) tall, in pixels."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(
+def labelled(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The 8-connected components of ``ink`` (non-zero = ink): their label image and
+    stats (x, y, w, h, area), the background's first (row 0)."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(
         (ink > 0).astype(np.uint8), connectivity=8
     )
+    return labels, stats
+
+
+def hollow_rectangles(
+    ink: np.ndarray,
+    width: tuple[float, float],
+    height: tuple[float, float],
+    parts: tuple[np.ndarray, np.ndarray] | None = None,
+) -> list[RectFrame]:
+    """The hollow rectangular ink components of ``ink`` (non-zero = ink) whose bounding box
+    is ``width`` (min, max) wide and ``height`` (min, max) tall, in pixels. ``parts``:
+    :func:`labelled` of ``ink`` when the caller has it already."""
+    labels, stats = parts if parts is not None else labelled(ink)
+    w_, h_, a_ = (stats[:, k].astype(np.int64) for k in (2, 3, 4))
+    sized = (width[0] <= w_) & (w_ <= width[1]) & (height[0] <= h_) & (h_ <= height[1])
+    hollow = a_ <= MAX_INK * w_ * h_
     out: list[RectFrame] = []
-    for i in range(1, n):
-        x, y, w, h, area = (int(v) for v in stats[i])
-        if not (width[0] <= w <= width[1] and height[0] <= h <= height[1]):
+    for i in np.flatnonzero(sized & hollow).tolist():
+        if i == 0:  # the background
             continue
-        if area > MAX_INK * w * h:
-            continue
+        x, y, w, h, _ = (int(v) for v in stats[i])
         ys, xs = np.nonzero(labels[y : y + h, x : x + w] == i)
         pts = np.column_stack([xs, ys]).astype(np.int32)
         hull = cv2.convexHull(pts)
