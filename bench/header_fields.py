@@ -127,6 +127,23 @@ def score(doc: Document, fields: dict) -> FieldScore:
     return FieldScore(tuple(right), tuple(wrong), tuple(spurious))
 
 
+def handwritten(doc: Document, fields: dict) -> tuple[int, int]:
+    """(right, shown): of the number and date the page shows, how many vnocr marked as
+    written by hand exactly when the annotation says they were (``Header.handwritten``
+    against ``symbol_number_handwritten`` and ``date_handwritten``)."""
+    marked = set(doc.header.handwritten) if doc.header else set()
+    right = shown = 0
+    for field, key, flag in (
+        ("number", "symbol", "symbol_number_handwritten"),
+        ("date", "date", "date_handwritten"),
+    ):
+        if fields.get(key) is None:
+            continue
+        shown += 1
+        right += bool(fields.get(flag)) == (field in marked)
+    return right, shown
+
+
 #: lines of page furniture that must not reach NAME.txt: the receipt stamp's header and
 #: fields, the VGP e-signature overlay (fuzzy for the header, patterns for the fields)
 _FURNITURE_HEADER = "cổng thông tin điện tử chính phủ"

@@ -251,7 +251,8 @@ class Header:
     VIỆT NAM) or "". ``authority`` is the line some decisions centre under the subject
     ("ỦY BAN NHÂN DÂN TỈNH BÌNH ĐỊNH"); ``addressees`` the "Kính gửi:" list; ``unreadable``
     the fields printed as a label with a value vnocr could not read (left empty, never
-    guessed): the symbol then holds only its printed part ("/BTC-PTHT").
+    guessed): the symbol then holds only its printed part ("/BTC-PTHT"); ``handwritten``
+    the fields filled in by hand, whether read or not.
     """
 
     issuer: str = ""
@@ -271,6 +272,11 @@ class Header:
     #: header fields whose printed label is on the page but whose value could not be read
     #: (a number or a day written by hand into the blank): "number", "date"
     unreadable: tuple[str, ...] = ()
+    #: header fields whose value was written by hand into the printed form's blank
+    #: ("number", "date"), read or not: a reader checks these against the scan. Found only
+    #: on OCR'd pages (word boxes and confidences); a plain text gives none. Added in
+    #: schema version 2 without a bump: files without it load with none.
+    handwritten: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -525,7 +531,7 @@ def _header(data: dict[str, Any] | None) -> Header | None:
     if not data:
         return None
     known = {k: v for k, v in data.items() if k in Header.__dataclass_fields__}
-    for key in ("addressees", "unreadable"):
+    for key in ("addressees", "unreadable", "handwritten"):
         if key in known:
             known[key] = tuple(known[key])
     if "year" in known and known["year"] is not None:

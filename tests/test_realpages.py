@@ -4,12 +4,15 @@ signature title garbled by a seal given only in a known form."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
+from pipeline.document import Line
 from pipeline.io import load_page
 from pipeline.preprocess import preprocess
 from pipeline.preprocess.frames import hollow_rectangles, ruling
@@ -200,3 +203,68 @@ def test_fax_streak_goes_and_the_letters_it_crosses_stay() -> None:
     # the paper of the streak row is paper again; the glyphs crossing it are whole
     assert ((fixed[170:172] < 128) == (clean[170:172] < 128)).mean() > 0.97
     assert (fixed[320:340] == clean[320:340]).all()
+
+
+def _ocr_line(spec: str, top: int) -> Line:
+    """A line of OCR'd words from "text@conf | text@conf" (boxes side by side)."""
+    from pipeline.document import Box, Line, Word
+
+    words, x = [], 100
+    for item in spec.split(" | "):
+        text, conf = item.rsplit("@", 1)
+        words.append(Word(text, Box(x, top, x + 20 * len(text), top + 40), float(conf)))
+        x += 20 * len(text) + 15
+    return Line(tuple(words), Box(100, top, x, top + 40))
+
+
+@pytest.mark.parametrize(
+    ("number", "date", "want"),
+    [
+        # pen figures in the blanks (as Tesseract read the real scans)
+        (
+            "Số:@0.96 | (555@0.66 | /BTC-PTHT@0.90",
+            "ngày@0.93 | ÓÏ@0.52 | tháng@0.93 | Áônăm@0.53 | 2025@0.95",
+            ("number", "date"),
+        ),
+        (
+            "Số:525@0.56 | /NQ-CP@0.91",
+            "ngày@0.85 | 42@0.79 | tháng@0.96 | 10@0.96 | năm@0.96 | 2025@0.96",
+            ("number", "date"),
+        ),
+        # printed: the number is one token with its symbol, the date reads surely
+        (
+            "Số:@0.93 | 186/CĐ-TTg@0.53",
+            "ngày@0.96 | 04@0.95 | tháng@0.96 | 10@0.95 | năm@0.94 | 2025@0.92",
+            (),
+        ),
+        # left blank: nothing was written in
+        ("Số:@0.96 | /2025/TT-BTC@0.9", "ngày@0.96 | tháng@0.96 | năm@0.96 | 2025@0.96", ()),
+    ],
+)
+def test_header_says_which_fields_were_written_by_hand(
+    number: str, date: str, want: tuple[str, ...]
+) -> None:
+    from pipeline.document import Document, Page
+
+    lines = (
+        _ocr_line("BỘ@0.96 | TÀI@0.96 | CHÍNH@0.96", 100),
+        _ocr_line(number, 200),
+        _ocr_line("Hà@0.96 | Nội,@0.96 | " + date, 300),
+        _ocr_line("V/v@0.9 | Công@0.96 | khai@0.96", 400),
+    )
+    lines = tuple(replace(ln, block=k) for k, ln in enumerate(lines))
+    doc = parse(Document("scan.pdf", (Page(0, lines, 2000, 3000),)))
+    assert doc.header is not None
+    assert doc.header.handwritten == want
+    again = Document.from_dict(json.loads(json.dumps(doc.to_dict())))
+    assert again.header == doc.header
+
+
+def test_a_header_saved_before_handwritten_existed_still_loads() -> None:
+    from pipeline.document import Document
+
+    data = Document("a.pdf", (), header=parse("BỘ TÀI CHÍNH\nSố: 12/BTC\n").header).to_dict()
+    del data["header"]["handwritten"]
+    header = Document.from_dict(data).header
+    assert header is not None and header.handwritten == () and header.symbol == "12/BTC"
+    assert parse("BỘ TÀI CHÍNH\nSố: (555 /BTC-PTHT\n").header.handwritten == ()  # text only

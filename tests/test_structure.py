@@ -144,6 +144,7 @@ def test_official_letter_addressees_and_subject() -> None:
         ("1186/SGDĐT-CTTT", ("1186", None, "", "SGDĐT-CTTT")),
         ("893/QĐ-TTg", ("893", None, "QĐ", "TTg")),
         ("24/2022/UBTVQH15", ("24", 2022, "", "UBTVQH15")),
+        ("/2025/TT-BTC", ("", 2025, "TT", "BTC")),  # the number left blank
         ("", ("", None, "", "")),
     ],
 )

@@ -49,19 +49,11 @@ def _texts() -> list[tuple[str, str]]:
 TEXTS = _texts()
 
 
-#: Header words the header fields cannot hold today (a date with its day or month left
-#: blank to fill in, "Luật số: … /2025/QH15" with its number blank, an e-signature overlay
-#: in a PDF's text layer): the header field extraction's, kept here so a fix shows.
+#: Header words the header fields cannot hold today (a date with only its day left blank
+#: or handwritten: the month is printed, but ``date`` holds whole dates only; an
+#: e-signature overlay in a PDF's text layer): the header field extraction's, kept here so
+#: a fix shows. A date with day and month blank keeps its year in ``Header.year``.
 HEADER_GAPS = {
-    "congbao__quyet-dinh-so-372-qd-btc-469041.txt",
-    "bgddt-duthao-tt-2025-rot270_p1.gt.txt",
-    "bkhcn-20-tt-saoy-2025_p1.gt.txt",
-    "bkhcn-totrinh-luat-cnc-2025_p1.gt.txt",
-    "bkhcn-totrinh-luat-cnc-2025_p1-3.txt",
-    "btc-duthao-tt-2025_p1.gt.txt",
-    "btc-duthao-tt-2025.txt",
-    "qh-duthao-luat-mttq-congdoan-2025_p1.gt.txt",
-    "qh-duthao-luat-mttq-congdoan-2025.txt",
     "qh-luat-54-2014-haiquan-congbao_p1-3.txt",
     "dng-sgddt-cv-2019_p1.gt.txt",
     "nd155-2020-scan_p1.gt.txt",

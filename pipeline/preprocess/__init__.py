@@ -48,6 +48,7 @@ __all__ = [
     "STAGES",
     "config_settings",
     "preprocess",
+    "turned",
 ]
 
 #: The stages in the order they run; each has a :class:`Mode` field of the same name.
@@ -309,6 +310,288 @@ def _wanted(mode: Mode, decided: bool) -> bool:
     return mode is Mode.ON or (mode is Mode.AUTO and decided)
 
 
+class _Work:
+    """The page as the stages hand it on: its pixels, their reduced view, and what the
+    earlier stages measured that the later ones need. Internal to :func:`preprocess`."""
+
+    def __init__(self, image: PageImage, cfg: PreprocessConfig, run: _Run) -> None:
+        self.cfg = cfg
+        self.run = run
+        self.gray: np.ndarray = image.pixels
+        self.dpi = image.dpi
+        self.moved = geometry.identity()  # input pixels -> current pixels
+        self.view: _View
+        self.bilevel = False
+        self.uneven = False
+        self.paper_level = 255
+        self.xh: float | None = None  # x-height measured before rescaling
+        self.xh_now = cfg.target_x_height  # x-height now (after rescaling)
+        self.new_dpi: int | None = None
+        self.pts: np.ndarray
+        self.skew: float | None = None
+
+    def changed(self, gray: np.ndarray) -> None:
+        """The stage changed the pixels: a new view to measure on."""
+        self.gray = gray
+        self.view = _View(gray)
+
+
+def _colour_ink(w: _Work) -> None:
+    """1. colour ink -> gray; very large images are reduced before anything else."""
+    cfg, run, px = w.cfg, w.run, w.gray
+    if px.ndim == 3:
+        frac = ink.colour_fraction(px)
+        if cfg.ink is not Mode.OFF and (cfg.ink is Mode.ON or frac >= cfg.ink_min_fraction):
+            w.gray = ink.remove_colour_ink(px)
+            run.report("ink", True, w.gray, colour_fraction=round(frac, 5))
+        else:
+            w.gray = ink.to_gray(px)
+            run.report("ink", False, colour_fraction=round(frac, 5))
+    w.bilevel = light.is_bilevel(w.gray)
+    if max(w.gray.shape) > cfg.max_side:  # speed, memory
+        f = cfg.max_side / max(w.gray.shape)
+        before = w.gray.shape[:2]
+        w.gray = scale.resize(w.gray, f)
+        w.moved = geometry.scaling(before, w.gray.shape[:2]) @ w.moved
+        w.dpi = round(w.dpi * f) if w.dpi else None
+        run.report("reduce", True, None, factor=round(f, 4))
+    # The decisions are made on a reduced copy (`small`, k times smaller); an operation
+    # touches the full-size page only when it is applied.
+    w.view = _View(w.gray)
+
+
+def _outline(w: _Work) -> None:
+    """2. page outline (a photo of a sheet on a desk)."""
+    if w.cfg.outline is Mode.OFF:
+        return
+    quad = page.find_page_quad(w.view.tiny)
+    if quad is None:
+        w.run.report("outline", False)
+        return
+    quad = quad * (2 * w.view.k)
+    border = max(2, round(max(w.gray.shape) / 400))
+    w.moved = page.quad_transform(quad, border)[0] @ w.moved
+    w.changed(page.warp_quad(w.gray, quad, border=border))
+    w.run.report("outline", True, w.gray, corners=[[round(float(v)) for v in p] for p in quad])
+
+
+def _flatten(w: _Work) -> None:
+    """3. illumination."""
+    cfg, view = w.cfg, w.view
+    bg = light.estimate_background(view.tiny, stroke_px=max(w.gray.shape) / 100.0 / (2 * view.k))
+    spread = light.background_spread(bg)
+    paper = float(np.median(bg))
+    w.uneven = spread >= cfg.flatten_min_spread or paper <= cfg.flatten_max_paper
+    w.paper_level = int(round(paper))
+    if _wanted(cfg.flatten, w.uneven):
+        w.paper_level = 255
+        w.changed(light.flatten(w.gray, bg))
+        w.run.report("flatten", True, w.gray, spread=round(spread, 1), paper=round(paper, 1))
+    else:
+        w.run.report("flatten", False, spread=round(spread, 1), paper=round(paper, 1))
+
+
+def _streaks(w: _Work) -> None:
+    """3b. fax streaks, before the borders stage takes one touching the edge for a band."""
+    if w.cfg.streaks is Mode.OFF:
+        return
+    smask = streaks.streak_mask(w.view.full_ink)
+    if smask.any():
+        w.changed(streaks.remove(w.gray, smask, w.paper_level))
+        w.run.report("streaks", True, w.gray, px=int(smask.sum()))
+    else:
+        w.run.report("streaks", False)
+
+
+def _borders(w: _Work) -> None:
+    """4. dark borders."""
+    if w.cfg.borders is Mode.OFF:
+        return
+    share = 0.0
+    if page.may_have_borders(w.view.stats, w.view.ink.shape):
+        bmask = page.dark_border_mask(w.view.full_ink)
+        share = float(bmask.mean())
+    if share > 0:
+        w.changed(denoise.paint(w.gray, bmask, w.paper_level, grow=2))
+        w.run.report("borders", True, w.gray, share=round(share, 4))
+    else:
+        w.run.report("borders", False)
+
+
+def _rescale_factor(w: _Work, xh: float | None) -> float:
+    """How much the page is to be scaled for an x-height of ``xh`` (None: unmeasured)."""
+    cfg, dpi = w.cfg, w.dpi
+    factor = scale.scale_factor(
+        xh, target=cfg.target_x_height, low=cfg.rescale_low, high=cfg.rescale_high
+    )
+    if xh is None and dpi and dpi < 200:
+        factor = 300.0 / dpi
+    if cfg.rescale is Mode.ON and xh:
+        factor = cfg.target_x_height / xh
+    # Never beyond 600 dpi by the file's word, nor beyond max_side pixels.
+    if dpi and factor > 1.0:
+        factor = max(1.0, min(factor, 600.0 / dpi))
+    return min(factor, cfg.max_side / max(w.gray.shape))
+
+
+def _rescale(w: _Work) -> None:
+    """5. resolution: the text to Tesseract's favourite x-height; the page's dpi after."""
+    xh = w.xh = w.view.x_height(w.cfg)
+    factor = 1.0
+    if w.cfg.rescale is not Mode.OFF:
+        factor = _rescale_factor(w, xh)
+        if abs(factor - 1.0) > 0.05:
+            before = w.gray.shape[:2]
+            w.changed(scale.resize(w.gray, factor))
+            w.moved = geometry.scaling(before, w.gray.shape[:2]) @ w.moved
+            w.run.report(
+                "rescale", True, w.gray, x_height=round(xh or 0.0, 1), factor=round(factor, 3)
+            )
+        else:
+            factor = 1.0
+            w.run.report("rescale", False, x_height=round(xh or 0.0, 1))
+    w.xh_now = (xh * factor) if xh else w.cfg.target_x_height
+    new_dpi = round(w.dpi * factor) if w.dpi else None
+    if xh and (new_dpi is None or not 0.67 < new_dpi / scale.estimate_dpi(w.xh_now) < 1.5):
+        new_dpi = scale.estimate_dpi(w.xh_now)  # no DPI in the file, or a wrong one (web: 72, 96)
+    w.new_dpi = new_dpi
+
+
+def _denoise(w: _Work) -> None:
+    """6. specks (before the line measurements: specks blur the profiles)."""
+    cfg, view = w.cfg, w.view
+    if cfg.denoise is Mode.OFF:
+        return
+    n_px = n_specks = 0
+    if cfg.denoise is Mode.ON or view.may_have_specks(w.xh_now):
+        specks = denoise.speck_boxes(view.full_ink, w.xh_now, components=view.full_components)
+        n_px, n_specks = denoise.box_union(specks)
+    if n_px and _wanted(cfg.denoise, n_specks >= cfg.min_specks):
+        w.changed(denoise.paint_boxes(w.gray, specks, w.paper_level, grow=1))
+        w.run.report("denoise", True, w.gray, speck_px=n_px, specks=n_specks)
+    else:
+        w.run.report("denoise", False, speck_px=n_px, specks=n_specks)
+
+
+def _turn_decided(
+    w: _Work, small: np.ndarray, angle: int, ratio: float, odetail: dict[str, Any]
+) -> int:
+    """The quarter turn ``auto`` takes of the measured ``angle``: none without clear text
+    lines, and upside down only when the ink (and its letters and words alone) say so."""
+    cfg = w.cfg
+    if ratio < cfg.min_axis_ratio:  # no clear text lines: leave the page be
+        angle = 0
+    if angle in (180, 270) and abs(odetail.get("up_score", 0.0)) < cfg.min_up_score:
+        angle -= 180
+    if angle in (180, 270):
+        # upside down only if the letters and words alone say so too: a large seal
+        # and signature on a half-empty page outvoted its few lines of text
+        text = orient.text_ink(small > 96, min(14.0, w.xh_now / w.view.k))
+        t_up = orient.orientation_and_skew(orient.ink_points(text), cfg.max_skew_deg)[3]
+        odetail["text_up_score"] = t_up.get("up_score", 0.0)
+        if odetail["text_up_score"] > -cfg.min_up_score:
+            angle -= 180
+    return angle
+
+
+def _orientation(w: _Work) -> None:
+    """7. orientation, measured on a reduced ink image (x-height about 14 px), whose ink
+    points (turned as the page is) the skew is measured on."""
+    cfg, view = w.cfg, w.view
+    r = min(1.0, 14.0 * view.k / w.xh_now)
+    small = (
+        cv2.resize(view.ink, None, fx=r, fy=r, interpolation=cv2.INTER_AREA) if r < 1 else view.ink
+    )
+    w.pts = orient.ink_points(small > 96)
+    if cfg.orientation is Mode.OFF:
+        return
+    angle, ratio, w.skew, odetail = orient.orientation_and_skew(w.pts, cfg.max_skew_deg)
+    base = angle % 180
+    if cfg.orientation is Mode.AUTO:
+        angle = _turn_decided(w, small, angle, ratio, odetail)
+    if angle % 180 != base:
+        w.skew = None  # measured across the lines of a turn not taken
+    if angle:
+        w.moved = geometry.quarter_turn(angle, w.gray.shape[:2]) @ w.moved
+        w.gray = orient.rotate_quarter(w.gray, angle)
+        w.pts = orient.turn_points(w.pts, angle // 90)
+    w.run.report("orientation", bool(angle), w.gray, angle=angle, **odetail)
+
+
+def _deskew(w: _Work) -> None:
+    """8. skew, measured on the orientation stage's ink points."""
+    cfg = w.cfg
+    if cfg.deskew is Mode.OFF:
+        return
+    skew = w.skew
+    if skew is None:
+        skew, _ = orient.find_skew(w.pts, cfg.max_skew_deg, precision=0.02)
+    if _wanted(cfg.deskew, abs(skew) >= cfg.min_skew_deg) and abs(skew) > 1e-3:
+        w.moved = geometry.affine(orient.small_rotation(w.gray.shape[:2], skew)[0]) @ w.moved
+        w.gray = orient.rotate_small(w.gray, skew, fill=w.paper_level)
+        w.run.report("deskew", True, w.gray, angle=round(skew, 3))
+    else:
+        w.run.report("deskew", False, angle=round(skew, 3))
+
+
+def _dewarp(w: _Work) -> None:
+    """8b. bent lines (a photo of a curled sheet), found on a copy with 10 px x-height."""
+    cfg, xh_now = w.cfg, w.xh_now
+    if cfg.dewarp is Mode.OFF:
+        return
+    r = min(1.0, 10.0 / xh_now)
+    small = w.gray if r >= 1 else cv2.resize(w.gray, None, fx=r, fy=r)  # bilinear: quick
+    curves = dewarp.line_curves(small, xh_now * r)
+    amount = dewarp.bend(curves, xh_now * r)
+    if len(curves) >= 5 and _wanted(cfg.dewarp, amount >= cfg.dewarp_min_bend):
+        w.gray = dewarp.dewarp(w.gray, curves, xh_now * r, scale=r)
+        w.run.report("dewarp", True, w.gray, bend=round(amount, 2), lines=len(curves))
+    else:
+        w.run.report("dewarp", False, bend=round(amount, 2), lines=len(curves))
+
+
+def _smooth(w: _Work) -> None:
+    """9. a bilevel page (fax, CCITT scan) gets soft edges: the LSTM reads gray better."""
+    cfg = w.cfg
+    if cfg.smooth is Mode.OFF:
+        return
+    if _wanted(cfg.smooth, w.bilevel):
+        sigma = max(0.5, cfg.smooth_sigma * w.xh_now)
+        w.gray = cv2.GaussianBlur(w.gray, (0, 0), sigma)
+        w.run.report("smooth", True, w.gray, sigma=round(sigma, 2))
+    else:
+        w.run.report("smooth", False)
+
+
+def _binarize(w: _Work) -> None:
+    """10. black and white."""
+    cfg = w.cfg
+    if _wanted(cfg.binarize, w.uneven):
+        window = max(15, int(round(2.5 * w.xh_now)) | 1)
+        w.gray = light.sauvola(w.gray, window, cfg.sauvola_k)
+        w.run.report("binarize", True, w.gray, window=window)
+    elif cfg.binarize is not Mode.OFF:
+        w.run.report("binarize", False)
+
+
+#: The stage functions in the order they run (STAGES names the switches; colour ink also
+#: reduces a huge image, rescaling also fixes the page's dpi).
+_STEPS = (
+    _colour_ink,
+    _outline,
+    _flatten,
+    _streaks,
+    _borders,
+    _rescale,
+    _denoise,
+    _orientation,
+    _deskew,
+    _dewarp,
+    _smooth,
+    _binarize,
+)
+
+
 def preprocess(
     image: PageImage,
     config: PreprocessConfig | None = None,
@@ -328,204 +611,16 @@ def preprocess(
     run = _Run(image, Path(debug_dir) if debug_dir is not None else None)
     if not cfg.enabled:
         return PreprocessResult(image, (), 0.0)
-    px = image.pixels
-    dpi = image.dpi
-    moved = geometry.identity()  # input pixels -> current pixels
-
-    # 1. colour ink -> gray
-    if px.ndim == 3:
-        frac = ink.colour_fraction(px)
-        if cfg.ink is not Mode.OFF and (cfg.ink is Mode.ON or frac >= cfg.ink_min_fraction):
-            gray = ink.remove_colour_ink(px)
-            run.report("ink", True, gray, colour_fraction=round(frac, 5))
-        else:
-            gray = ink.to_gray(px)
-            run.report("ink", False, colour_fraction=round(frac, 5))
-    else:
-        gray = px
-
-    bilevel = light.is_bilevel(gray)
-
-    # very large images are reduced before anything else (speed, memory)
-    if max(gray.shape) > cfg.max_side:
-        f = cfg.max_side / max(gray.shape)
-        before = gray.shape[:2]
-        gray = scale.resize(gray, f)
-        moved = geometry.scaling(before, gray.shape[:2]) @ moved
-        dpi = round(dpi * f) if dpi else None
-        run.report("reduce", True, None, factor=round(f, 4))
-
-    # The decisions are made on a reduced copy (`small`, k times smaller); an operation
-    # touches the full-size page only when it is applied.
-    view = _View(gray)
-
-    # 2. page outline (a photo of a sheet on a desk)
-    if cfg.outline is not Mode.OFF:
-        quad = page.find_page_quad(view.tiny)
-        if quad is not None:
-            quad = quad * (2 * view.k)
-            border = max(2, round(max(gray.shape) / 400))
-            gray = page.warp_quad(gray, quad, border=border)
-            moved = page.quad_transform(quad, border)[0] @ moved
-            view = _View(gray)
-            run.report("outline", True, gray, corners=[[round(float(v)) for v in p] for p in quad])
-        else:
-            run.report("outline", False)
-
-    # 3. illumination
-    bg = light.estimate_background(view.tiny, stroke_px=max(gray.shape) / 100.0 / (2 * view.k))
-    spread = light.background_spread(bg)
-    paper = float(np.median(bg))
-    uneven = spread >= cfg.flatten_min_spread or paper <= cfg.flatten_max_paper
-    paper_level = int(round(paper))
-    if _wanted(cfg.flatten, uneven):
-        paper_level = 255
-        gray = light.flatten(gray, bg)
-        view = _View(gray)
-        run.report("flatten", True, gray, spread=round(spread, 1), paper=round(paper, 1))
-    else:
-        run.report("flatten", False, spread=round(spread, 1), paper=round(paper, 1))
-
-    # 3b. fax streaks, before the borders stage takes one touching the edge for a band
-    if cfg.streaks is not Mode.OFF:
-        smask = streaks.streak_mask(view.full_ink)
-        if smask.any():
-            gray = streaks.remove(gray, smask, paper_level)
-            view = _View(gray)
-            run.report("streaks", True, gray, px=int(smask.sum()))
-        else:
-            run.report("streaks", False)
-
-    # 4. dark borders
-    if cfg.borders is not Mode.OFF:
-        share = 0.0
-        if page.may_have_borders(view.stats, view.ink.shape):
-            bmask = page.dark_border_mask(view.full_ink)
-            share = float(bmask.mean())
-        if share > 0:
-            gray = denoise.paint(gray, bmask, paper_level, grow=2)
-            view = _View(gray)
-            run.report("borders", True, gray, share=round(share, 4))
-        else:
-            run.report("borders", False)
-
-    # 5. resolution
-    xh = view.x_height(cfg)
-    factor = 1.0
-    if cfg.rescale is not Mode.OFF:
-        factor = scale.scale_factor(
-            xh, target=cfg.target_x_height, low=cfg.rescale_low, high=cfg.rescale_high
-        )
-        if xh is None and dpi and dpi < 200:
-            factor = 300.0 / dpi
-        if cfg.rescale is Mode.ON and xh:
-            factor = cfg.target_x_height / xh
-        # Never beyond 600 dpi by the file's word, nor beyond max_side pixels.
-        if dpi and factor > 1.0:
-            factor = max(1.0, min(factor, 600.0 / dpi))
-        factor = min(factor, cfg.max_side / max(gray.shape))
-        if abs(factor - 1.0) > 0.05:
-            before = gray.shape[:2]
-            gray = scale.resize(gray, factor)
-            moved = geometry.scaling(before, gray.shape[:2]) @ moved
-            view = _View(gray)
-            run.report("rescale", True, gray, x_height=round(xh or 0.0, 1), factor=round(factor, 3))
-        else:
-            factor = 1.0
-            run.report("rescale", False, x_height=round(xh or 0.0, 1))
-    xh_now = (xh * factor) if xh else cfg.target_x_height
-    new_dpi = round(dpi * factor) if dpi else None
-    if xh and (new_dpi is None or not 0.67 < new_dpi / scale.estimate_dpi(xh_now) < 1.5):
-        new_dpi = scale.estimate_dpi(xh_now)  # no DPI in the file, or a wrong one (web: 72, 96)
-
-    # 6. specks (before the line measurements: specks blur the profiles)
-    if cfg.denoise is not Mode.OFF:
-        n_px = n_specks = 0
-        if cfg.denoise is Mode.ON or view.may_have_specks(xh_now):
-            specks = denoise.speck_boxes(view.full_ink, xh_now, components=view.full_components)
-            n_px, n_specks = denoise.box_union(specks)
-        if n_px and _wanted(cfg.denoise, n_specks >= cfg.min_specks):
-            gray = denoise.paint_boxes(gray, specks, paper_level, grow=1)
-            view = _View(gray)
-            run.report("denoise", True, gray, speck_px=n_px, specks=n_specks)
-        else:
-            run.report("denoise", False, speck_px=n_px, specks=n_specks)
-
-    # 7-8. orientation and skew, measured on a reduced ink image (x-height about 14 px)
-    r = min(1.0, 14.0 * view.k / xh_now)
-    small = (
-        cv2.resize(view.ink, None, fx=r, fy=r, interpolation=cv2.INTER_AREA) if r < 1 else view.ink
-    )
-    pts = orient.ink_points(small > 96)
-    skew: float | None = None
-    if cfg.orientation is not Mode.OFF:
-        angle, ratio, skew, odetail = orient.orientation_and_skew(pts, cfg.max_skew_deg)
-        base = angle % 180
-        if cfg.orientation is Mode.AUTO:
-            if ratio < cfg.min_axis_ratio:  # no clear text lines: leave the page be
-                angle = 0
-            if angle in (180, 270) and abs(odetail.get("up_score", 0.0)) < cfg.min_up_score:
-                angle -= 180
-            if angle in (180, 270):
-                # upside down only if the letters and words alone say so too: a large seal
-                # and signature on a half-empty page outvoted its few lines of text
-                text = orient.text_ink(small > 96, min(14.0, xh_now / view.k))
-                t_up = orient.orientation_and_skew(orient.ink_points(text), cfg.max_skew_deg)[3]
-                odetail["text_up_score"] = t_up.get("up_score", 0.0)
-                if odetail["text_up_score"] > -cfg.min_up_score:
-                    angle -= 180
-        if angle % 180 != base:
-            skew = None  # measured across the lines of a turn not taken
-        if angle:
-            moved = geometry.quarter_turn(angle, gray.shape[:2]) @ moved
-            gray = orient.rotate_quarter(gray, angle)
-            pts = orient.turn_points(pts, angle // 90)
-        run.report("orientation", bool(angle), gray, angle=angle, **odetail)
-    if cfg.deskew is not Mode.OFF:
-        if skew is None:
-            skew, _ = orient.find_skew(pts, cfg.max_skew_deg, precision=0.02)
-        if _wanted(cfg.deskew, abs(skew) >= cfg.min_skew_deg) and abs(skew) > 1e-3:
-            moved = geometry.affine(orient.small_rotation(gray.shape[:2], skew)[0]) @ moved
-            gray = orient.rotate_small(gray, skew, fill=paper_level)
-            run.report("deskew", True, gray, angle=round(skew, 3))
-        else:
-            run.report("deskew", False, angle=round(skew, 3))
-
-    # 8b. bent lines (a photo of a curled sheet), found on a copy with 10 px x-height
-    if cfg.dewarp is not Mode.OFF:
-        r = min(1.0, 10.0 / xh_now)
-        small = gray if r >= 1 else cv2.resize(gray, None, fx=r, fy=r)  # bilinear: quick
-        curves = dewarp.line_curves(small, xh_now * r)
-        amount = dewarp.bend(curves, xh_now * r)
-        if len(curves) >= 5 and _wanted(cfg.dewarp, amount >= cfg.dewarp_min_bend):
-            gray = dewarp.dewarp(gray, curves, xh_now * r, scale=r)
-            run.report("dewarp", True, gray, bend=round(amount, 2), lines=len(curves))
-        else:
-            run.report("dewarp", False, bend=round(amount, 2), lines=len(curves))
-
-    # 9. a bilevel page (fax, CCITT scan) gets soft edges: the LSTM reads gray better
-    if cfg.smooth is not Mode.OFF:
-        if _wanted(cfg.smooth, bilevel):
-            sigma = max(0.5, cfg.smooth_sigma * xh_now)
-            gray = cv2.GaussianBlur(gray, (0, 0), sigma)
-            run.report("smooth", True, gray, sigma=round(sigma, 2))
-        else:
-            run.report("smooth", False)
-
-    # 10. black and white
-    if _wanted(cfg.binarize, uneven):
-        window = max(15, int(round(2.5 * xh_now)) | 1)
-        gray = light.sauvola(gray, window, cfg.sauvola_k)
-        run.report("binarize", True, gray, window=window)
-    elif cfg.binarize is not Mode.OFF:
-        run.report("binarize", False)
-
+    w = _Work(image, cfg, run)
+    for step in _STEPS:
+        step(w)
+    gray = w.gray
     if gray is image.pixels:
         result_img = image
     else:
-        result_img = PageImage(image.source, image.index, new_dpi, np.ascontiguousarray(gray))
+        result_img = PageImage(image.source, image.index, w.new_dpi, np.ascontiguousarray(gray))
     seconds = time.perf_counter() - t0
-    transform = None if np.allclose(moved, np.eye(3)) else geometry.to_tuple(moved)
+    transform = None if np.allclose(w.moved, np.eye(3)) else geometry.to_tuple(w.moved)
     result = PreprocessResult(result_img, tuple(run.reports), seconds, transform)
     log.debug(
         "%s: preprocessing: %s (%.2f s)",
@@ -534,3 +629,19 @@ def preprocess(
         seconds,
     )
     return result
+
+
+def turned(result: PreprocessResult, angle: int) -> PreprocessResult:
+    """``result`` turned clockwise by a quarter-turn multiple ``angle`` after the fact (the
+    OCR's retry of a page that read badly the way it was set: pipeline.retry), its way
+    back to the input updated and the turn recorded as stage ``turn``."""
+    img = result.image
+    moved = np.eye(3) if result.transform is None else np.array(result.transform).reshape(3, 3)
+    moved = geometry.quarter_turn(angle, img.pixels.shape[:2]) @ moved
+    pixels = np.ascontiguousarray(orient.rotate_quarter(img.pixels, angle))
+    return PreprocessResult(
+        PageImage(img.source, img.index, img.dpi, pixels),
+        (*result.stages, StageReport("turn", True, {"angle": angle})),
+        result.seconds,
+        geometry.to_tuple(moved),
+    )

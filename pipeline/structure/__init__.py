@@ -16,7 +16,8 @@ JSON schema ``vnocr.structure`` version 1 (:func:`to_dict`, :func:`to_json`)::
       "header": null | {"issuer", "parent_issuer", "motto" ("national"|"party"|""),
                         "symbol", "number", "year" (int|null), "type_code", "issuer_code",
                         "place", "date" (YYYY-MM-DD or ""), "doc_type", "subject",
-                        "authority", "addressees": [str]},
+                        "authority", "addressees": [str], "unreadable": [str],
+                        "handwritten": [str]},
       "sections": [Section],   # Section = {"label", "kind", "number", "level", "title",
                                #   "text", "page", "line", "fields": {str: str},
                                #   "children": [Section]}
@@ -49,6 +50,7 @@ from pipeline.document import Document, Header, Section, Step
 from pipeline.structure.body import OPENERS, parse_body_logged, split_addressees
 from pipeline.structure.closing import is_recipients_start, is_signature_start, parse_closing
 from pipeline.structure.furniture import split_furniture
+from pipeline.structure.handwritten import filled_by_hand
 from pipeline.structure.header import HeaderResult, parse_header
 from pipeline.structure.lines import SrcLine, fold, from_document, from_text, strip_spec_markers
 from pipeline.structure.repairs import apply_to_document
@@ -110,6 +112,7 @@ class Zones:
     lines: list[SrcLine]
     aside: list[SrcLine]
     header: Header
+    found_at: tuple[tuple[str, int, int], ...]  # where the number and date were read
     addressees: tuple[str, ...]
     header_end: int  # where "Kính gửi" (when there is one) or the body starts
     body: int
@@ -124,7 +127,17 @@ def zones(all_lines: list[SrcLine]) -> Zones:
     addressees, start = split_addressees(lines, head.body_start, len(lines))
     end = _closing_start(lines, start)
     closing_end = parse_closing(lines, end).end
-    return Zones(lines, aside, head.header, addressees, head.body_start, start, end, closing_end)
+    return Zones(
+        lines,
+        aside,
+        head.header,
+        head.found_at,
+        addressees,
+        head.body_start,
+        start,
+        end,
+        closing_end,
+    )
 
 
 def _continuation_page(lines: list[SrcLine]) -> bool:
@@ -148,7 +161,7 @@ def _run(doc: Document, all_lines: list[SrcLine]) -> Document:
     sections, repairs, twice = parse_body_logged(lines[start:end])
     closing = parse_closing(lines, end)
     appendices, more, twice_more = _appendices(lines[closing.end :])
-    header = replace(z.header, addressees=z.addressees)
+    header = replace(z.header, addressees=z.addressees, handwritten=filled_by_hand(doc, z.found_at))
     settings = {
         "lines": len(all_lines),
         "repairs": len(repairs) + len(more),

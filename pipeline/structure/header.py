@@ -151,6 +151,8 @@ _NUMBER_LABEL = re.compile(r"^so\s*[:.]")
 #: Leading specks before a header line ("__. Số:261/...", "„ CÔNG ...").
 _LEAD_JUNK = re.compile(r"^[\W_]+(?=\w)")
 _SYMBOL = re.compile(r"[0-9A-Za-zĐđ/.\-]+(?:\s?[-/]\s?[0-9A-Za-zĐđ/.\-]+)*")
+#: The dots or ellipsis printed where a number is to be written in ("Luật số: … /2025/QH15").
+_BLANK = re.compile(r"^[.…_]+\s*(?=/)")
 _SEPARATOR = re.compile(r"^[\s*\-_–—=.~]+$")
 
 
@@ -160,6 +162,8 @@ class HeaderResult:
 
     header: Header
     body_start: int
+    #: where the number and date were read: field ("number", "date") -> (page, line)
+    found_at: tuple[tuple[str, int, int], ...] = ()
 
 
 def parse_header(lines: list[SrcLine]) -> HeaderResult:
@@ -170,10 +174,13 @@ def parse_header(lines: list[SrcLine]) -> HeaderResult:
     issuers: list[str] = []
     subject_parts: list[str] = []
     in_vv = False
+    found_at: list[tuple[str, int, int]] = []
     for src in lines[:zone_end]:
         for seg in split_columns(src.text):
             kind = _classify(seg, fields, issuers, subject_parts, in_vv)
             in_vv = kind == "vv" or (in_vv and kind == "other" and not is_upper(seg))
+            if kind in ("number", "date"):
+                found_at.append((kind, src.page, src.line))
     doc_type, subject, authority, body_start = "", "", "", zone_end
     if title_at is not None:
         doc_type, subject, authority, body_start = _title(lines, title_at, issuers)
@@ -209,7 +216,7 @@ def parse_header(lines: list[SrcLine]) -> HeaderResult:
         authority=authority,
         unreadable=tuple(fields.get("unreadable", ())),  # type: ignore[arg-type]
     )
-    return HeaderResult(header, body_start)
+    return HeaderResult(header, body_start, tuple(found_at))
 
 
 def split_columns(text: str) -> list[str]:
@@ -270,7 +277,7 @@ def _classify(
         fields["number_seen"] = True  # issuer lines are above the number, never under it
     m = _NUMBER.match(folded)
     if m and "symbol" not in fields and _number_prefix_ok(seg[: m.start("sym")]):
-        raw = seg[m.start("sym") :]
+        raw = _BLANK.sub("", seg[m.start("sym") :])  # "… /2025/QH15": a number left blank
         sym = _SYMBOL.match(raw)
         if sym:
             fields["symbol"] = re.sub(r"\s+", "", sym.group())
@@ -358,7 +365,9 @@ def parse_symbol(symbol: str) -> tuple[str, int | None, str, str]:
     if m:  # Party style: number-TYPE/ISSUER
         return m.group(1), None, m.group(2), m.group(3)
     parts = [p for p in symbol.split("/") if p]
-    number = parts[0] if parts and re.fullmatch(r"\d+[a-z]?", parts[0]) else ""
+    # a number left blank ("/2025/TT-BTC", to be filled in by hand): the year is no number
+    blank = symbol.startswith("/")
+    number = parts[0] if parts and not blank and re.fullmatch(r"\d+[a-z]?", parts[0]) else ""
     rest = parts[1:] if number else parts
     year = None
     if rest and re.fullmatch(r"(19|20)\d\d", rest[0]):

@@ -96,7 +96,9 @@ def header_text(doc: Document) -> str:
     if h is None:
         return ""
     parts = [h.parent_issuer, h.issuer, h.symbol, h.place, h.date, h.doc_type, h.subject]
-    return "\n".join((*parts, h.authority, *h.addressees))
+    # the year holds the date line's "năm 2025" when its day and month are left blank
+    year = str(h.year) if h.year is not None and not h.date else ""
+    return "\n".join((*parts, year, h.authority, *h.addressees))
 
 
 def check(source: str | Document, doc: Document, markdown: str) -> list[Missing]:
