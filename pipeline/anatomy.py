@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from pipeline.vietnamese import fold_key
+
 #: "Nơi nhận:" (also "Nơi gửi", and OCR's "ơi nhận" that lost the N), folded.
 RECIPIENTS_START = re.compile(r"^(?:n\s*)?[oơ]i\s*(?:nhan|gui)\b")
 #: "Kính gửi:", folded (OCR reads "Kinh gửi", "Kính gứi").
@@ -35,3 +37,50 @@ _MERGED_BULLET = re.compile(r"(?<=[;.)])\s+(?=[-–~•+]\s)")
 def split_bullets(text: str) -> list[str]:
     """A line cut where a second bullet starts after a ";" (two list items on one line)."""
     return [p.strip() for p in _MERGED_BULLET.split(text.strip()) if p.strip()]
+
+
+#: The signer's titles a signature block prints (each may take "PHÓ " before it).
+SIGNER_TITLES = (
+    "CHỦ TỊCH",
+    "BỘ TRƯỞNG",
+    "THỨ TRƯỞNG",
+    "GIÁM ĐỐC",
+    "TỔNG GIÁM ĐỐC",
+    "BÍ THƯ",
+    "THỦ TƯỚNG",
+    "TRƯỞNG BAN",
+    "CHÁNH VĂN PHÒNG",
+    "CỤC TRƯỞNG",
+    "VỤ TRƯỞNG",
+    "TỔNG CỤC TRƯỞNG",
+    "TRƯỞNG PHÒNG",
+    "CHÁNH ÁN",
+    "VIỆN TRƯỞNG",
+    "THỐNG ĐỐC",
+    "CHÁNH THANH TRA",
+    "TRƯỞNG ĐOÀN",
+    "HIỆU TRƯỞNG",
+    "CHỦ NHIỆM",
+    "TỔNG THƯ KÝ",
+)
+#: The folded words of the signer's titles and of the T/M, TM., KT., Q., TL., TUQ. markers:
+#: what a signature block's title lines are made of.
+SIGNATURE_WORDS = frozenset(w for t in SIGNER_TITLES for w in fold_key(t).split()) | {
+    "pho",
+    "tm",
+    "kt",
+    "q",
+    "tl",
+    "tuq",
+}
+
+
+def is_signature_word(text: str) -> bool:
+    """A signature block's word, specks and punctuation round it left out: a title or
+    marker word in capitals (THỦ, TƯỚNG, KT, PHÓ) or a name-like word (Hồng, Hà)."""
+    core = "".join(c for c in text if c.isalpha())
+    if len(core) < 2:
+        return False
+    if core.isupper():
+        return fold_key(core) in SIGNATURE_WORDS
+    return core[0].isupper() and core[1:].islower()
