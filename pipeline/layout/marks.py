@@ -242,7 +242,7 @@ def word_mark(
             inside = sum(1 for w in line.words if w.box is not None and _in_ring(w.box, seal))
             # printed text under a seal: a confident word, or a title or name word (the
             # ring's ink lowers its confidence), on a line that runs out of the ring
-            sure = conf >= 0.75 or is_signature_word(word.text)
+            sure = conf >= 0.75 or _signer_word(word.text)
             if sure and inside <= len(line.words) / 2 and len(word.text) >= 2:
                 return None
             return SEAL
@@ -289,6 +289,12 @@ def line_mark(line: Line, frame: Frame, seals: list[Box]) -> str | None:
             return None  # a page or item number read unsurely is still print
         return HANDWRITING  # nothing on it reads as print: scribble, signature, specks
     return None
+
+
+def _signer_word(text: str) -> bool:
+    """A title or name word of three letters or more ("Trần", "TƯỚNG"): a seal's legend
+    and rim read as letters give shorter ones ("BI", "At", "Sj")."""
+    return sum(c.isalpha() for c in text) >= 3 and is_signature_word(text)
 
 
 def _title_line(line: Line) -> bool:

@@ -275,13 +275,22 @@ def _ring_rows(lines: list[Line], pixels: np.ndarray, lh: float) -> list[Place]:
     from pipeline.preprocess.light import otsu_ink  # the preprocess package owns OpenCV
     from pipeline.preprocess.rings import seal_rings
 
+    marks = [ln.box for ln in lines if ln.box is not None and _signature_line(ln)]
+    if not marks:
+        return []
     gray = pixels.mean(axis=2).astype(np.uint8) if pixels.ndim == 3 else pixels
+    height, width = gray.shape
     ink = otsu_ink(gray) > 0
-    height, width = ink.shape
+    # a seal lies within ~2 radii (10 line heights) of the block's lines: only there are
+    # circles looked for (a long page's text costs the circle search most of its time)
+    y0 = max(0, int(min(b.top for b in marks) - 12 * lh))
+    y1 = min(height, int(max(b.bottom for b in marks) + 12 * lh))
+    near = np.zeros_like(ink)
+    near[y0:y1] = ink[y0:y1]
     right = min(width, int(max(ln.box.right for ln in lines if ln.box) + 0.5 * lh))
     pad = int(0.25 * lh)
     out: list[Place] = []
-    for ring in seal_rings(ink, lh):
+    for ring in seal_rings(near, lh):
         if not _signature_near(lines, ring):
             continue
         x0 = int(ring.x + ring.r + 0.2 * lh)
@@ -308,19 +317,25 @@ def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _signature_near(lines: list[Line], ring: Ring) -> bool:
-    """Whether a signature block is beside the ring: a "Nơi nhận" or a capital title
-    word (TƯỚNG, TRƯỞNG, NHIỆM...) on a line within two radii of its centre (a seal
-    stamped over body text is left alone)."""
-    for line in lines:
-        box = line.box
-        if box is None or abs((box.top + box.bottom) / 2 - ring.y) > 2 * ring.r:
-            continue
-        if RECIPIENTS_START.match(fold_key(line.text.strip())):
+    """Whether a signature block is beside the ring: a signature line (below) within
+    two radii of its centre (a seal stamped over body text is left alone)."""
+    return any(
+        ln.box is not None
+        and abs((ln.box.top + ln.box.bottom) / 2 - ring.y) <= 2 * ring.r
+        and _signature_line(ln)
+        for ln in lines
+    )
+
+
+def _signature_line(line: Line) -> bool:
+    """A "Nơi nhận" line, or a line with a capital title word (TƯỚNG, TRƯỞNG, NHIỆM):
+    pages without one (most pages of a long document) are not searched for seals."""
+    if RECIPIENTS_START.match(fold_key(line.text.strip())):
+        return True
+    for w in line.words:
+        core = _core(w.text)
+        if len(core) >= 3 and core.isupper() and fold_key(core) in SIGNATURE_WORDS:
             return True
-        for w in line.words:
-            core = _core(w.text)
-            if len(core) >= 3 and core.isupper() and fold_key(core) in SIGNATURE_WORDS:
-                return True
     return False
 
 
