@@ -26,6 +26,12 @@ PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:trang\s*)?(\d{1,3})[-–—\s]*$")
 #: The gazette's running header ("CÔNG BÁO/Số 685 + 686/Ngày 17-7-2014 43"), folded: its
 #: start ("44 CÔNG BÁO/..." on an even page).
 GAZETTE = re.compile(r"^(?:\d{1,4}\s+)?cong\s*bao\b")
+#: A field line of the e-signature overlay a signed government PDF carries at the top of
+#: its first page ("Ký bởi: Cổng Thông tin điện tử Chính phủ", "Email: …", "Cơ quan: …",
+#: "Thời gian ký: 28.07.2014 14:40:36 +07:00"), folded; ESIGN_ANCHOR the fields only the
+#: overlay prints ("Cơ quan:" or "Email:" alone may be the document's own).
+ESIGN_FIELD = re.compile(r"^(?:ky\s*boi|nguoi\s*ky|email|co\s*quan|thoi\s*gian\s*ky)\s*:")
+ESIGN_ANCHOR = re.compile(r"^(?:ky\s*boi|nguoi\s*ky|thoi\s*gian\s*ky)\s*:")
 #: Characters a bullet of a list is printed or OCR-read as ("~" and '"' are misread dashes).
 BULLET_CHARS = '-–—•+~*"“'
 #: A list marker at a line start: a bullet, "1." "1.2." "(1)" "a)" or a Roman "IV.".
