@@ -55,20 +55,28 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+SPLIT = "held_out"  # or "tuning" (--split): the documents every figure is measured on
+DOCS: int | None = None  # the first DOCS documents of the split only (--docs)
+_PREFIX = {"held_out": "held-", "tuning": "tbench-"}  # cache keys, apart from learn_confusions'
+
+
+def split_files() -> list:
+    """The dev documents the figures are measured on (:data:`SPLIT`, :data:`DOCS`)."""
+    return lc.split_files(SPLIT)[:DOCS]
+
+
 def held_texts(chars: int) -> list[tuple[str, str]]:
-    """(name, excerpt) of every held-out document."""
-    return [
-        (f.stem, lc.excerpt(f.read_text(encoding="utf-8"), chars))
-        for f in lc.split_files("held_out")
-    ]
+    """(name, excerpt) of every document of the split (held-out by default)."""
+    return [(f.stem, lc.excerpt(f.read_text(encoding="utf-8"), chars)) for f in split_files()]
 
 
 def ocr_sets(chars: int = 2200) -> list[tuple[str, dict]]:
-    """Cached scan-profile renders of the held-out excerpts, OCR'd with eng and vie."""
+    """Cached scan-profile renders of the split's excerpts, OCR'd with eng and vie."""
     out = []
-    for f in lc.split_files("held_out"):
+    for f in split_files():
         text = lc.excerpt(f.read_text(encoding="utf-8"), chars)
-        out.append((f.stem, lc.ocr_pages(text, "scan", ("eng", "vie"), "held-" + f.stem[:40])))
+        key = _PREFIX[SPLIT] + f.stem[:40]
+        out.append((f.stem, lc.ocr_pages(text, "scan", ("eng", "vie"), key)))
     return out
 
 
@@ -94,10 +102,10 @@ def pipeline_sets(chars: int = 2200, refresh: bool = False) -> list[tuple[str, d
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     config = PipelineConfig(correct=False, structure=False)
     out = []
-    for f in lc.split_files("held_out"):
+    for f in split_files():
         text = lc.excerpt(f.read_text(encoding="utf-8"), chars)
         key = hashlib.sha1(f"{config.fingerprint()}|{text}".encode()).hexdigest()[:16]
-        path = PIPELINE_CACHE / f"held-{f.stem[:40]}.{key}.json"
+        path = PIPELINE_CACHE / f"{_PREFIX[SPLIT]}{f.stem[:40]}.{key}.json"
         if path.exists() and not refresh:
             out.append((f.stem, json.loads(path.read_text(encoding="utf-8"))))
             continue
@@ -174,7 +182,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--chars", type=int, default=8000, help="characters per held-out excerpt")
     ap.add_argument("--no-ocr", action="store_true", help="skip the OCR figures")
     ap.add_argument("--refresh", action="store_true", help="redo the cached vnocr OCR-path pages")
+    ap.add_argument(
+        "--split",
+        choices=tuple(_PREFIX),
+        default="held_out",
+        help="documents of bench/splits.json to measure on (tune on 'tuning' only)",
+    )
+    ap.add_argument("--docs", type=int, help="only the first DOCS documents of the split")
     args = ap.parse_args(argv)
+    global SPLIT, DOCS
+    SPLIT, DOCS = args.split, args.docs
 
     rss0 = _rss_mb()
     t0 = time.perf_counter()
@@ -185,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
 
     texts = held_texts(args.chars)
     n_syl = sum(len(syllables(t)) for _, t in texts)
-    print(f"held-out: {len(texts)} documents, excerpts of {args.chars} chars, {n_syl:,} syllables")
+    print(f"{SPLIT}: {len(texts)} documents, excerpts of {args.chars} chars, {n_syl:,} syllables")
 
     # stripped diacritics
     t0 = time.process_time()
@@ -249,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         T, R = "\n".join(truth_all), "\n".join(raw_all)
         D, X = "\n".join(doc_all), "\n".join(text_all)
         print(
-            f"held-out scan renders, -l {lang} ({len(truth_all)} pages): syllable accuracy "
+            f"{SPLIT} scan renders, -l {lang} ({len(truth_all)} pages): syllable accuracy "
             f"{syllable_accuracy(R, T):.2%} -> {syllable_accuracy(D, T):.2%} (Document, conf "
             f"used) / {syllable_accuracy(X, T):.2%} (text); CER {cer(R, T):.4f} -> "
             f"{cer(D, T):.4f} ({cer(D, T) / max(cer(R, T), 1e-9):.3f} x raw) / {cer(X, T):.4f}"
@@ -268,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
             doc_all.append(p_fix.text)
     T, R, D = "\n".join(truth_all), "\n".join(raw_all), "\n".join(doc_all)
     print(
-        f"held-out scan renders, vnocr OCR path (preprocess + layout + -l vie, "
+        f"{SPLIT} scan renders, vnocr OCR path (preprocess + layout + -l vie, "
         f"{len(truth_all)} pages): syllable accuracy {syllable_accuracy(R, T):.2%} -> "
         f"{syllable_accuracy(D, T):.2%}; CER {cer(R, T):.4f} -> {cer(D, T):.4f} "
         f"({cer(D, T) / max(cer(R, T), 1e-9):.3f} x raw)"

@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import retry, textlayer
-from pipeline.correct import CorrectConfig, correct_document, correct_page, correction_step
+from pipeline.correct import (
+    CorrectConfig,
+    correct_document,
+    correct_page,
+    correction_step,
+    document_repeats,
+)
 from pipeline.document import Correction, Document, Page, Step
 from pipeline.io import PageImage, count_pages, load_page, sniff
 from pipeline.layout import LayoutConfig, analyze_layout
@@ -199,7 +205,12 @@ def assemble(
         if corrected is not None:
             fixes = tuple(c for _, page_fixes in corrected for c in page_fixes)
             steps = doc.steps + (correction_step(corrector),)
-            pages_now = tuple(p for p, _ in corrected)
+            # codes and dates against their readings on the other OCR'd pages, as
+            # correct_document does (a text-layer page is neither changed nor counted)
+            ocr_pages = [p for p, _ in corrected if p.index not in exact]
+            repaired, fixes = document_repeats(ocr_pages, fixes)
+            by_index = {p.index: p for p in repaired}
+            pages_now = tuple(by_index.get(p.index, p) for p, _ in corrected)
             doc = replace(doc, pages=pages_now, corrections=fixes, steps=steps)
         else:
             ocr_part = replace(doc, pages=tuple(p for p in doc.pages if p.index not in exact))

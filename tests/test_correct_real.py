@@ -189,3 +189,139 @@ def test_a_code_misread_once_is_read_as_its_other_readings(corr: Corrector) -> N
 def test_two_codes_each_printed_once_stay(corr: Corrector) -> None:
     text = "Nghị định số 15/2020/NĐ-CP và Nghị định số 15/2022/NĐ-CP, Nghị định số 16/2020/NĐ-CP"
     assert _fix(text, corr) == text
+
+
+def _pages(*texts: str) -> Document:
+    """A Document of one page per text, its lines as OCR words (no confidences)."""
+    pages = tuple(
+        Page(i, tuple(Line(tuple(Word(w) for w in ln.split())) for ln in t.split("\n")))
+        for i, t in enumerate(texts)
+    )
+    return Document("x.pdf", pages=pages)
+
+
+def test_a_code_is_repaired_against_its_readings_on_other_pages(corr: Corrector) -> None:
+    from pipeline.correct import correct_document
+
+    doc = _pages(
+        "Căn cứ Luật số 32/2023/QH15 ngày 5 tháng 6 năm 2025;",
+        "Theo Luật số 32/2025/QH15, các cơ quan thực hiện;",
+        "Điều 1. Thi hành Luật số 32/2025/QH15 trong cả nước.",
+    )
+    fixed = correct_document(doc, corrector=corr)
+    assert fixed.pages[0].text.startswith("Căn cứ Luật số 32/2025/QH15 ngày")
+    assert [(c.page, c.before, c.after, c.reason) for c in fixed.corrections] == [
+        (0, "32/2023/QH15", "32/2025/QH15", "code repeat")
+    ]
+    assert fixed.without_corrections().pages[0].text == doc.pages[0].text
+
+
+def test_a_change_amended_across_pages_keeps_one_entry(corr: Corrector) -> None:
+    from pipeline.correct import correct_document
+
+    doc = _pages(
+        "theo Nghị định số l6/2O23/NĐ-CP của Chính phủ",  # digit repair, then the year
+        "Nghị định số 16/2025/NĐ-CP quy định",
+        "Nghị định số 16/2025/NĐ-CP có hiệu lực",
+    )
+    fixed = correct_document(doc, corrector=corr)
+    assert "16/2025/NĐ-CP" in fixed.pages[0].text
+    (c,) = fixed.corrections
+    assert (c.before, c.after) == ("l6/2O23/NĐ-CP", "16/2025/NĐ-CP")
+    assert c.reason.endswith("code repeat")
+    assert fixed.without_corrections().pages[0].text == doc.pages[0].text
+
+
+def test_batch_assembly_repairs_codes_across_pages(corr: Corrector) -> None:
+    """The batch path (pages corrected one by one, then assembled) does what
+    correct_document does."""
+    from pipeline.correct import correct_document, correct_page
+    from pipeline.process import PipelineConfig, assemble
+
+    doc = _pages(
+        "Căn cứ Luật số 32/2023/QH15;",
+        "Luật số 32/2025/QH15 và Luật số 32/2025/QH15.",
+    )
+    config = PipelineConfig(structure=False)
+    done = [correct_page(p, corr) for p in doc.pages]
+    got = assemble("x.pdf", list(doc.pages), config, corrected=done)
+    want = correct_document(doc, corrector=corr)
+    assert [p.text for p in got.pages] == [p.text for p in want.pages]
+    assert got.corrections == want.corrections
+    assert "32/2025/QH15;" in got.pages[0].text
+
+
+@pytest.mark.parametrize(
+    "raw,want",
+    [
+        # the date of a citation against the same citation's other readings
+        (
+            "Luật số 32/2025/QH15 ngày 16 tháng 01 năm 2023; Luật số 32/2025/QH15 ngày 16 "
+            "tháng 01 năm 2025 và Luật số 32/2025/QH15 ngày 16 tháng 01 năm 2025.",
+            "Luật số 32/2025/QH15 ngày 16 tháng 01 năm 2025;",
+        ),
+        # a date that cannot be one, one look-alike digit from the only one that can
+        ("số 12/2025/QĐ-TTg ngày 25/18/2025 của", "số 12/2025/QĐ-TTg ngày 25/10/2025 của"),
+        ("thực hiện từ ngày 12 tháng 18 năm 2025", "thực hiện từ ngày 12 tháng 10 năm 2025"),
+        ("từ ngày 38 tháng 3 năm 2025", "từ ngày 30 tháng 3 năm 2025"),
+        # an italic 16 read as "ló", where only a number stands
+        ("Căn cứ Nghị định số ló/2025/NĐ-CP ngày", "Căn cứ Nghị định số 16/2025/NĐ-CP ngày"),
+        ("ngày ló tháng 01 năm 2025", "ngày 16 tháng 01 năm 2025"),
+        ("theo khoản ló Điều 5", "theo khoản 16 Điều 5"),
+    ],
+)
+def test_dates_and_numbers_against_their_form(raw: str, want: str, corr: Corrector) -> None:
+    assert _fix(raw, corr).startswith(want)
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        # two deadlines, not one date misread: dates of no citation are never compared
+        "xong trước ngày 01 tháng 5 năm 2026; xong trước ngày 01 tháng 5 năm 2026 đối với"
+        " chi phí; xong trước ngày 01 tháng 8 năm 2026 đối với chi phí năm 2024.",
+        "ngày 12 tháng 00 năm 2025",  # 06 or 08: no one date to read it as
+        "Điều II của Hiệp định",  # a Roman number after Điều stays
+    ],
+)
+def test_dates_that_stay(kept: str, corr: Corrector) -> None:
+    assert _fix(kept, corr) == kept
+
+
+@pytest.mark.parametrize(
+    "raw,want",
+    [
+        # a currency or section sign for a marked vowel or letter inside a word
+        ("về vi€c tăng cường quản lý thu€ và phí", "về việc tăng cường quản lý thuế và phí"),
+        ("các cơ quan, đơn v§ và địa phương", "các cơ quan, đơn vị và địa phương"),
+        ("kiểm tra và báo cáo k€t quả", "kiểm tra và báo cáo kết quả"),
+    ],
+)
+def test_a_sign_inside_a_word_is_a_letter(raw: str, want: str, corr: Corrector) -> None:
+    assert _fix(raw, corr) == want
+
+
+@pytest.mark.parametrize(
+    "raw,want",
+    [
+        # "-" is no word to the LM: it breaks no context ("Tự do", not "Từ đó")
+        ("Doc lap - Tu do - Hanh phuc", "Độc lập - Tự do - Hạnh phúc"),
+        # in a line of capitals, TU (Tỉnh ủy) may be the TƯ of THÔNG TƯ
+        ("THONG TU\nQuy dinh ve quan ly tai san cong", "THÔNG TƯ\nQuy định về quản lý"),
+        # a line opening with Điều/Phần starts a sentence, as in the LM's corpus
+        ("Phan 1: Chuyen de 1. Tong quan ve\nPhan 2", "Phần 1: Chuyên đề 1. Tổng quan về\nPhần 2"),
+        # the mark that ends a document is punctuation
+        ("co hieu luc thi hanh ke tu ngay ky./.", "có hiệu lực thi hành kể từ ngày ký./."),
+        # "đ)" without its stroke, after "d)"
+        ("d) Bo Cong an;\nd) Bo Quoc phong;\ne) Bo Y te.", "d) Bộ Công an;\nđ) Bộ Quốc phòng;\ne)"),
+    ],
+)
+def test_markless_text_read_as_the_lm_reads_its_corpus(
+    raw: str, want: str, corr: Corrector
+) -> None:
+    assert _fix(raw, corr).startswith(want)
+
+
+def test_tu_in_body_text_stays_an_abbreviation(corr: Corrector) -> None:
+    out = _fix("Ban Thuong vu TU chi dao cac co quan ve thue VAT", corr)
+    assert " TU " in out and out.endswith("VAT")

@@ -60,6 +60,7 @@ from pipeline.correct.config import VERSION, CorrectConfig, CorrectionResult, Mo
 from pipeline.correct.context import Corrector
 from pipeline.correct.lines import correct_lines
 from pipeline.correct.pieces import STRAY
+from pipeline.correct.repeats import document_repeats
 from pipeline.correct.tokens import Token, split, tokens_of_line
 from pipeline.document import Correction, Document, Page, Step, enclosing
 from pipeline.lexicon import Lexicon
@@ -80,6 +81,7 @@ __all__ = [
     "correct_page",
     "correct_text",
     "correction_step",
+    "document_repeats",
     "get_corrector",
     "main",
     "strip_d",
@@ -179,8 +181,9 @@ def correct_document(
         fixed, fixes = correct_page(page, corr)
         pages.append(fixed)
         corrections.extend(fixes)
+    new_pages, new_fixes = document_repeats(pages, corrections)
     steps = doc.steps + (correction_step(corr),)
-    return replace(doc, pages=tuple(pages), corrections=tuple(corrections), steps=steps)
+    return replace(doc, pages=new_pages, corrections=new_fixes, steps=steps)
 
 
 def correction_step(corrector: Corrector) -> Step:

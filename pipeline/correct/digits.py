@@ -15,12 +15,17 @@ import re
 from pipeline.correct.tokens import Kind, Token
 from pipeline.lexicon import Lexicon
 
-#: Letters OCR prints for the digits 0 and 1.
+#: Letters OCR prints for the digits 0, 1 and 6 (an italic 6 is read as "ó": "ló" 16).
 _ZERO = "OoÔôơƠ"
 _ONE = "Il|"
-_TO_DIGIT = str.maketrans({**{c: "0" for c in _ZERO}, **{c: "1" for c in _ONE}})
+_SIX = "ó"
+_TO_DIGIT = str.maketrans(
+    {**{c: "0" for c in _ZERO}, **{c: "1" for c in _ONE}, **{c: "6" for c in _SIX}}
+)
 #: A number with look-alike letters in it: digits and O/I look-alikes, at least one digit.
-_NUMBERISH = re.compile(rf"^[\d{_ZERO}{_ONE}]+$")
+_NUMBERISH = re.compile(rf"^[\d{_ZERO}{_ONE}{_SIX}]+$")
+#: The number of a law code: before its year ("ló/2025/NĐ-CP": 16/2025/NĐ-CP).
+_YEAR_SEGMENT = re.compile(r"^\d{4}$")
 #: Rules that read a digit as the letter it stands for ("I1." is the Roman II., "8)"
 #: between "như sau:" and "b)" is a)): the sequence around the label decides.
 _READ_AS_LETTERS = frozenset({"join", "roman numeral", "list letter"})
@@ -31,16 +36,21 @@ def number_lookalike(core: str) -> str | None:
     """``core`` with the look-alike letters of its numbers made digits, or None.
 
     A number here is a segment (between "/", "-", "." and ",") of digits and look-alikes
-    with a digit next to a look-alike ("1Ô", "2O25", "I9", "1I"); segments of letters
+    with a digit next to a look-alike ("1Ô", "2O25", "I9", "1I"), or the number of a law
+    code before its year ("ló/2025/NĐ-CP", "I/2024/QH15"); other segments of letters
     only ("CP", "II") and letter words are left alone.
     """
     parts = re.split(r"([-/.,])", core)
     changed = False
     for k in range(0, len(parts), 2):
         p = parts[k]
-        if len(p) < 2 or not _NUMBERISH.match(p) or p.isdigit():
+        if not _NUMBERISH.match(p) or p.isdigit():
             continue
-        if not any(c.isdigit() for c in p):
+        if k == 0 and len(parts) > 2 and parts[1] == "/" and _YEAR_SEGMENT.match(parts[2]):
+            parts[k] = p.translate(_TO_DIGIT)  # a law code's number: only digits stand there
+            changed = True
+            continue
+        if len(p) < 2 or not any(c.isdigit() for c in p):
             continue
         if not any(
             (a.isdigit() and not b.isdigit()) or (b.isdigit() and not a.isdigit())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pipeline.channel import obs_key
 from pipeline.correct.candidates import Cands, tone_drop_cost
 from pipeline.correct.choices import TONES_ONLY, doubt, token_cands, word_cands
 from pipeline.correct.config import Mode, Regime
@@ -30,6 +31,7 @@ from pipeline.correct.repeats import repeated_codes
 from pipeline.correct.rules import after_number_or_code, classify, gate, rule_fix
 from pipeline.correct.tokens import (
     NUMBERISH,
+    ROMAN,
     SENT_END,
     Kind,
     Token,
@@ -124,10 +126,12 @@ def _sentences(
         # its own: it is read like the page around it
         block_gate = page_gate if small else gate(toks, corr.lex, cfg)
         seq: Sentence = []
+        after_heading = False
         for i in idx:
-            if lines[i] and starts_marker(lines[i]) and seq:
+            if seq and lines[i] and (after_heading or _opens_sentence(lines[i])):
                 pending.append(seq)
                 seq = []
+            after_heading = _lm_heading(lines[i])
             # a line typed without any mark in a marked block ("DANG BO TINH QUANG NGAI"
             # over body text) is stripped text: its marks are restored, letters kept
             mode, regime = (
@@ -135,14 +139,66 @@ def _sentences(
                 if block_gate[1] == Regime.VIE and markless_line(lines[i], corr.lex)
                 else block_gate
             )
+            caps = mode == Mode.RESTORE and _capital_line(lines[i])
             for k, t in enumerate(lines[i]):
-                seq.append((t, _position(corr, t, mode, regime, drop, lines[i], k)))
+                if caps and _folded_abbreviation(corr, t):
+                    t.kind = Kind.WORD  # "THONG TU": in a capital line, the "TƯ" of "THÔNG TƯ"
+                if any(ch.isalnum() for ch in t.core):
+                    # a token of punctuation only ("-" in "Độc lập - Tự do") is no word
+                    # to the LM: its corpus drops such tokens, so it breaks no context
+                    seq.append((t, _position(corr, t, mode, regime, drop, lines[i], k)))
                 if SENT_END.search(t.trail) and not NUMBERISH.match(t.core + t.trail):
                     pending.append(seq)
                     seq = []
         if seq:
             pending.append(seq)
     return pending
+
+
+_TITLE_KEYS = frozenset(obs_key(w) for w in TITLE_WORDS)
+
+
+def _opens_sentence(toks: list[Token]) -> bool:
+    """Does a sentence start at this line, as the LM's corpus was cut
+    (:func:`pipeline.lm.sentences`): a list marker, "Điều 5" ("Dieu 5" without marks,
+    "Phần 1:"), a line of capitals?"""
+    if not toks:
+        return False
+    if starts_marker(toks) or _lm_heading(toks):
+        return True
+    return (
+        len(toks) > 1
+        and not toks[0].lead
+        and not toks[0].trail
+        and obs_key(toks[0].core) in _TITLE_KEYS
+        and bool(toks[1].core)
+        and (toks[1].core[:1].isdigit() or bool(ROMAN.match(toks[1].core)))
+    )
+
+
+def _lm_heading(toks: list[Token]) -> bool:
+    """A line the LM's corpus takes as a heading (a sentence of its own)."""
+    line = " ".join(t.lead + t.core + t.trail for t in toks)
+    return len(line) >= 4 and line.isupper()
+
+
+def _capital_line(toks: list[Token]) -> bool:
+    """Two or more words, every letter a capital ("THONG TU", "BO TU PHAP")."""
+    words = [t.core for t in toks if any(ch.isalpha() for ch in t.core)]
+    return len(words) >= 2 and all(w.isupper() for w in words)
+
+
+def _folded_abbreviation(corr: Corrector, t: Token) -> bool:
+    """An abbreviation as read that is also a syllable without its marks ("TU": Tỉnh
+    ủy, or "tư"). In a mark-less line of capitals its capitals say nothing: the LM
+    decides which it is."""
+    return (
+        t.kind == Kind.FIXED
+        and t.new is None
+        and t.core.isalpha()
+        and corr.lex.is_abbreviation(t.core)
+        and bool(corr.lex.candidates(t.core.lower()))
+    )
 
 
 def _position(

@@ -27,9 +27,10 @@ _MARKER_LETTERS = "abcdđeghiklmnopqrstuvxy"  # Vietnamese list letters, in orde
 _DIGIT_LOOKALIKE = ("035689", "147")  # digits OCR takes for one another
 #: Words always followed by an Arabic number, and the numbers they take.
 _NUMBER_SLOTS = {"khoản": (1, 999), "điều": (1, 9999), "tháng": (1, 12), "ngày": (1, 31)}
-_DIGITISH = re.compile(r"^[0-9Il|ÌÍÏỈĨ§T]{1,4}$")
+_DIGITISH = re.compile(r"^[0-9Il|ÌÍÏỈĨ§Tó]{1,4}$")
 #: What a 1 or an 8 is read as in such a slot ("khoản Ï", "Điều §6", "ngày 0T").
-_SLOT_DIGITS = str.maketrans({**dict.fromkeys("Il|ÌÍÏỈĨT", "1"), "§": "8"})
+_SLOT_DIGITS = str.maketrans({**dict.fromkeys("Il|ÌÍÏỈĨT", "1"), "§": "8", "ó": "6"})
+_ROMAN_LOOK = frozenset("IVXl|ÌÍÏỈĨ")  # "Điều II", "Điều Il": Roman, not a number
 _GLUED_LETTER = re.compile(r"^(\d{1,2})(?![Il])[^\W\d_]$")  # I, l: read as 1 instead
 #: Most pieces a letter-spaced syllable is read in ("N G H I Ê N G").
 _MAX_PIECES = 7
@@ -43,17 +44,22 @@ def marker_fix(lines: list[list[Token]]) -> None:
 
     The first token of a line that reads like a list marker ("X)" with one character
     that is no list letter) between the items "f)" and "h)" is "g)"; before "b)" with
-    no item before it, "a)". Then the list numbers (:func:`_number_fix`).
+    no item before it, "a)"; a "d)" after "d)" is "đ)". Then the list numbers (:func:`_number_fix`).
     """
     marks: list[tuple[int, str]] = []  # (line, marker character) of the lines that have one
     for i, toks in enumerate(lines):
         if toks and toks[0].trail.startswith(")") and len(toks[0].core) == 1 and not toks[0].lead:
             marks.append((i, toks[0].core))
     for k, (i, ch) in enumerate(marks):
-        if ch in _MARKER_LETTERS:
-            continue
         prev = marks[k - 1][1] if k else None
         nxt = marks[k + 1][1] if k + 1 < len(marks) else None
+        if ch == "d" and prev == "d" and nxt in (None, "e"):
+            # "đ)" read without its stroke (mark-less OCR, stripped text): a second "d)"
+            t = lines[i][0]
+            t.new, t.kind, t.reason = "đ", Kind.FIXED, "list letter"
+            continue
+        if ch in _MARKER_LETTERS:
+            continue
         if nxt is None or nxt not in _MARKER_LETTERS[1:]:
             continue
         want = _MARKER_LETTERS[_MARKER_LETTERS.index(nxt) - 1]
@@ -256,7 +262,7 @@ def number_slot_fix(toks: list[Token]) -> None:
             continue
         if not _DIGITISH.match(t.core):
             continue
-        if word in ("khoản", "điều") and len(t.core) > 1 and not any(c.isdigit() for c in t.core):
+        if word in ("khoản", "điều") and len(t.core) > 1 and set(t.core) <= _ROMAN_LOOK:
             continue  # "Điều II" of a treaty: a Roman number
         if "T" in t.core and not any(c.isdigit() for c in t.core):
             continue  # a T is a 1 only beside a digit ("0T")

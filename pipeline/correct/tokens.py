@@ -22,7 +22,10 @@ NUMBERISH = re.compile(r"^[\d.,/:\-–%+]+[a-zđ]?$", re.I)
 ROMAN = re.compile(r"^M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
 _VIET_ONLY = frozenset("ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĩũ")
 VIET_RE = re.compile("[" + "".join(sorted(_VIET_ONLY)) + "]")
-_GARBLE = frozenset("0134568@&$|{}()[]/\\!")
+#: Signs OCR prints for a letter with its marks inside a word: a currency sign for a
+#: marked vowel ("vi€c", "thu£"), a section or degree sign for a small letter ("đơn v§")
+SIGN_LETTERS = "€£¢¥₫§©®°"
+_GARBLE = frozenset("0134568@&$|{}()[]/\\!" + SIGN_LETTERS)
 SLASH_MARKER = re.compile(r"^[a-zđA-ZĐ]/$")  # list marker "b/" (a/, b/, c/ ...)
 _SLASH_ABBR = re.compile(r"^[a-zđA-ZĐ](?:/[a-zđA-ZĐ])+$")  # v/v, k/t, t/m: one letter a word
 _LATIN_LETTERS = frozenset("abcdđefghijklmnopqrstuvwxyz")
@@ -64,6 +67,10 @@ def split(tok: str) -> tuple[str, str, str]:
         i += 1
     while j > i and tok[j - 1] in TRAIL:
         j -= 1
+    if tok[i:j].endswith("./") and j < len(tok):
+        j -= 2  # "luật./.": the mark that ends a document
+        while j > i and tok[j - 1] in TRAIL:
+            j -= 1
     if j - i >= 3 and tok[j - 1] == "/" and tok[i : j - 1].isalpha():
         j -= 1  # "chơi/ giải trí/": a slash between alternatives is punctuation
     return tok[:i], tok[i:j], tok[j:]

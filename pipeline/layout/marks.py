@@ -159,7 +159,8 @@ def _drawn_frames(lines: list[Line], pixels: np.ndarray, lh: float) -> list[Box]
     rectangles of a stamp's size with words inside, none of them a draft label (a
     "DỰ THẢO" box is the draft region's). Searched at half size, as the ink is, and both
     on the ink (a frame touching nothing) and on its long straight strokes only (a frame
-    an arrow stamp or a signature runs into, or a frame with a dashed side)."""
+    an arrow stamp or a signature runs into, or a frame with a dashed side, or one whose
+    corner broke apart)."""
     from pipeline.preprocess.frames import hollow_rectangles, ruling
     from pipeline.preprocess.light import otsu_ink
 
@@ -168,8 +169,13 @@ def _drawn_frames(lines: list[Line], pixels: np.ndarray, lh: float) -> list[Box]
     ink = otsu_ink(gray[::k, ::k])
     width = (STAMP_WIDTH[0] * lh / k, STAMP_WIDTH[1] * lh / k)
     height = (STAMP_HEIGHT[0] * lh / k, STAMP_HEIGHT[1] * lh / k)
-    cands = hollow_rectangles(ink, width, height)
-    cands += hollow_rectangles(ruling(ink, max(8, int(lh / k))), width, height)
+    rules = ruling(ink, max(8, int(lh / k)))
+    cands = hollow_rectangles(ink, width, height) + hollow_rectangles(rules, width, height)
+    # a frame whose thin corner broke off in the scan: its pieces joined, about half a
+    # line height apart at most (each side still ruled along most of its length)
+    cands += hollow_rectangles(rules, width, height, join=max(1, int(lh / (2 * k))))
+    # the outer frame first: a stamp's inner rule and sides can make a smaller rectangle
+    cands.sort(key=lambda c: (c.right - c.left) * (c.bottom - c.top), reverse=True)
     words = [w for ln in lines for w in ln.words if w.box is not None]
     found: list[Box] = []
     for c in cands:
@@ -383,6 +389,7 @@ def separate(
     marks: list[tuple[str, Line]] = []
     for line in lines:
         kind = "stamp" if stamps and is_stamp_line(line, stamps) else None
+        kind = kind or (STAMP if _within_frames(line, frames) else None)
         kind = kind or line_mark(line, frame, seals)
         if kind is not None:
             marks.append((kind, line))
@@ -411,6 +418,13 @@ def separate(
         if not any(k == SEAL and ln.box and _overlap(ln.box, seal) > 0 for k, ln in marks):
             marks.append((SEAL, Line((), seal)))
     return kept, marks
+
+
+def _within_frames(line: Line, frames: Sequence[Box]) -> bool:
+    """Every word of the line inside a stamp's frame: the stamp's own line, whatever it
+    reads like (an overprinted "ĐẾN" out at the margin, handwriting in its fields)."""
+    boxes = [w.box for w in line.words if w.box is not None]
+    return bool(boxes) and all(any(_inside(b, f) for f in frames) for b in boxes)
 
 
 def note_block(

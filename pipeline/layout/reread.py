@@ -40,11 +40,13 @@ class RereadConfig:
 class Place:
     """A place to read again: ``line`` is the index of the line it replaces, or None for
     text the first pass did not find at all; ``drop`` is a line the new reading replaces
-    too (the stacked column the item numbers were read into)."""
+    too (the stacked column the item numbers were read into); ``word``: only that word of
+    the line is replaced (a word run together with a stamp's print across its frame)."""
 
     box: Box
     line: int | None
     drop: int | None = None
+    word: int | None = None
     #: a seal's ring the place (a row of a signature block) runs through: what is read
     #: there replaces the first reading's words when it holds more of a signature block
     ring: Ring | None = None
@@ -73,7 +75,7 @@ def places(page: Page, pixels: np.ndarray, config: RereadConfig | None = None) -
         for c in _lost_ink_crops(lines, pixels, lh)
         if not any(_centred(c.box, r.box) for r in rows)
     ]
-    found = rows + _stack_crops(lines, lh) + lost
+    found = _straddle_crops(lines, pixels, lh) + rows + _stack_crops(lines, lh) + lost
     return Places(tuple(found[: cfg.max_crops]), lh)
 
 
@@ -92,12 +94,18 @@ def merge(
     out: list[Line | None] = list(lines)
     new: list[Line] = []
     next_block = max(ln.block for ln in lines) + 1
+    swaps: dict[int, dict[int, tuple[Word, ...]]] = {}  # line -> word -> what replaces it
     for crop, words in zip(todo.items, found, strict=True):
         if crop.ring is not None:
             row = _ring_row(out, crop, words)
             if row is not None:
                 new.append(replace(row, block=next_block, par=1))
                 next_block += 1
+            continue
+        if crop.word is not None and crop.line is not None:
+            sure = tuple(w for w in words if (w.conf or 0.0) >= cfg.min_conf and _wordy(w))
+            if sure:
+                swaps.setdefault(crop.line, {})[crop.word] = sure
             continue
         if crop.line is None:
             sure = tuple(
@@ -115,6 +123,12 @@ def merge(
         out[crop.line] = replace(old, words=tuple(words), box=enclosing(w.box for w in words))
         if crop.drop is not None:
             out[crop.drop] = None
+    for i, by_word in swaps.items():
+        line = out[i]
+        if line is None or line is not lines[i]:
+            continue  # the whole line was read again or dropped
+        words = tuple(x for k, w in enumerate(line.words) for x in by_word.get(k, (w,)))
+        out[i] = replace(line, words=words, box=enclosing(w.box for w in words))
     kept = [ln for ln in out if ln is not None and ln.words]
     for line in new:
         kept.insert(_position(kept, line), line)
@@ -122,6 +136,40 @@ def merge(
         return page
     log.debug("page %d: %d places read again", page.index, len(todo.items))
     return replace(page, lines=tuple(kept))
+
+
+def _wordy(word: Word) -> bool:
+    """A word with a letter or digit in it (not a rule's dash, a speck's dot)."""
+    return any(c.isalnum() for c in word.text)
+
+
+def _straddle_crops(lines: list[Line], pixels: np.ndarray, lh: float) -> list[Place]:
+    """Words Tesseract ran together with a receipt stamp's print across the stamp's frame
+    ("chuyên trách" + the frame + "CỔNG" read as one word "Tang"): the part outside the
+    frame is read again on its own, so the body keeps its word and the stamp its print.
+    Only where at least half a line height of the word lies on each side of the edge."""
+    from pipeline.layout.marks import stamp_frames
+
+    frames = stamp_frames(lines, pixels, lh)
+    crops: list[Place] = []
+    edge = int(0.15 * lh)  # the frame's rule is left out of the crop
+    for i, line in enumerate(lines):
+        for k, w in enumerate(line.words):
+            b = w.box
+            if b is None:
+                continue
+            for f in frames:
+                mid = (b.top + b.bottom) / 2
+                if not f.top <= mid <= f.bottom:
+                    continue
+                if b.left <= f.left - 0.5 * lh and b.right >= f.left + 0.5 * lh:
+                    crops.append(Place(Box(b.left, b.top, f.left - edge, b.bottom), i, word=k))
+                elif b.left <= f.right - 0.5 * lh and b.right >= f.right + 0.5 * lh:
+                    crops.append(Place(Box(f.right + edge, b.top, b.right, b.bottom), i, word=k))
+                else:
+                    continue
+                break
+    return crops
 
 
 def _better(old: Line, words: list[Word], cfg: RereadConfig) -> bool:

@@ -48,6 +48,7 @@ __all__ = [
     "STAGES",
     "config_settings",
     "preprocess",
+    "turned",
 ]
 
 #: The stages in the order they run; each has a :class:`Mode` field of the same name.
@@ -630,3 +631,19 @@ def preprocess(
         seconds,
     )
     return result
+
+
+def turned(result: PreprocessResult, angle: int) -> PreprocessResult:
+    """``result`` turned clockwise by a quarter-turn multiple ``angle`` after the fact (the
+    OCR's retry of a page that read badly the way it was set: pipeline.retry), its way
+    back to the input updated and the turn recorded as stage ``turn``."""
+    img = result.image
+    moved = np.eye(3) if result.transform is None else np.array(result.transform).reshape(3, 3)
+    moved = geometry.quarter_turn(angle, img.pixels.shape[:2]) @ moved
+    pixels = np.ascontiguousarray(orient.rotate_quarter(img.pixels, angle))
+    return PreprocessResult(
+        PageImage(img.source, img.index, img.dpi, pixels),
+        (*result.stages, StageReport("turn", True, {"angle": angle})),
+        result.seconds,
+        geometry.to_tuple(moved),
+    )
