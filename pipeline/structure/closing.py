@@ -18,6 +18,9 @@ from pipeline.structure.lines import LOWER, UPPER, SrcLine, fold, is_upper
 
 _MARKER = r"(?:T/M|TM\.|T\.M\.|K/T|KT\.|K\.T\.|Q\.|TL\.|T/L|TUQ\.|T/UQ|Q/)"
 _MARKER_RE = re.compile(rf"(?:^|(?<=\s)){_MARKER}\s*(?=[{UPPER}])")
+#: A signature line opening with a marker OCR read without its dot ("KT CHỦ TỊCH"):
+#: matched only on the signature side, where no recipient's "KT, TH" can be.
+_BARE_MARKER = re.compile(rf"^(?:KT|TM|TL|TUQ)\s+(?=[{UPPER}])")
 _POSITION = re.compile(rf"\s((?:PHÓ\s+)?(?:{'|'.join(TITLES)}))$")
 #: Who signs for (KT.) an authority: its deputy. BỘ TRƯỞNG's is THỨ TRƯỞNG; the others
 #: are the title with PHÓ before it.
@@ -184,9 +187,9 @@ def _signature(lines: list[SrcLine], name: str) -> Signature | None:
     groups: list[str] = []  # the title lines under the markers, wrapped ones joined
     for src in lines:
         text = src.text.strip()
-        if _MARKER_RE.match(text):
+        if _MARKER_RE.match(text) or _BARE_MARKER.match(text):
             pos = _POSITION.search(text)
-            marker_len = _MARKER_RE.match(text).end()  # type: ignore[union-attr]
+            marker_len = (_MARKER_RE.match(text) or _BARE_MARKER.match(text)).end()  # type: ignore[union-attr]
             if pos and pos.start() > marker_len and not text[: pos.start()].rstrip().endswith(","):
                 on_behalf.append(text[: pos.start()].strip())
                 position = pos.group(1)
