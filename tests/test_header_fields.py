@@ -90,7 +90,7 @@ def test_e_signature_overlay_of_a_pdf_text_layer_is_set_aside() -> None:
 
 
 def test_labelled_lines_of_the_document_itself_are_not_an_overlay() -> None:
-    """"Cơ quan:" and "Email:" without a signing field, or a body sentence saying a text
+    """ "Cơ quan:" and "Email:" without a signing field, or a body sentence saying a text
     is signed ("được ký bởi"), are the document's own text."""
     text = _LAW + "Cơ quan: Bộ Tài chính\nEmail: vp@mof.gov.vn\nĐược ký bởi: người đứng đầu.\n"
     doc = parse(_OVERLAY.replace("Ký bởi", "Ghi chú").replace("Thời gian ký", "Ngày") + text)
