@@ -380,7 +380,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     finally:
         if executor is not None:
             executor.shutdown()
-    return _finish(result, args.out, time.monotonic() - started)
+    return _finish(result, args.out, time.monotonic() - started, quiet=args.quiet)
 
 
 def _preprocess_config(args: argparse.Namespace) -> PreprocessConfig:
@@ -409,17 +409,21 @@ def _progress(args: argparse.Namespace) -> Progress:
     return BarProgress() if sys.stderr.isatty() else LogProgress()
 
 
-def _finish(result: BatchResult, out: Path, seconds: float) -> int:
+def _finish(result: BatchResult, out: Path, seconds: float, *, quiet: bool = False) -> int:
+    """The closing line on stdout (none with -q: errors only, and they are on stderr), and
+    the run's exit code."""
     done = sum(f.status == "done" for f in result.files)
     skipped = sum(f.status == "skipped" for f in result.files)
     bad = len(result.failed)
     total = len(result.files)
     pages = sum(f.pages for f in result.files if f.status == "done")
-    print(
-        f"vnocr: {done + skipped} of {total} files done ({skipped} up to date), {bad} failed; "
-        f"{pages} page{'' if pages == 1 else 's'} read in {seconds:.0f} s; outputs in {out}/",
-        flush=True,
-    )
+    if not quiet:
+        print(
+            f"vnocr: {done + skipped} of {total} files done ({skipped} up to date), {bad} "
+            f"failed; {pages} page{'' if pages == 1 else 's'} read in {seconds:.0f} s; "
+            f"outputs in {out}/",
+            flush=True,
+        )
     if result.interrupted:
         left = sum(f.status == "not_done" for f in result.files)
         log.error(

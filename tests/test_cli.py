@@ -117,6 +117,22 @@ def test_python_dash_m_runs_the_same_command(scans: Path, tmp_path: Path) -> Non
 
 
 @pytest.mark.tesseract
+def test_quiet_prints_nothing_on_success(scans: Path, tmp_path: Path) -> None:
+    """-q is errors only: not even the closing line on stdout."""
+    src = scans / "sub" / "thong-bao-p1.png"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "-q", "run", str(src), "-o", str(tmp_path), "-j", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (proc.stdout, proc.stderr) == ("", "")
+    assert (tmp_path / "thong-bao-p1.txt").exists()
+
+
+@pytest.mark.tesseract
 def test_run_with_sources_writes_a_report_per_matched_document(scans: Path, tmp_path: Path):
     sources = tmp_path / "sources"
     sources.mkdir()

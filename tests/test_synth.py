@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from pipeline.errors import ExitCode
 from pipeline.workshop import synth
 
 # A short but complete Party plan (Kế hoạch): header columns, title, headings,
@@ -376,6 +377,35 @@ def test_main_writes_and_prints(tmp_path: Path, capsys: pytest.CaptureFixture[st
     printed = capsys.readouterr().out.split()
     assert printed == [str(out / "qd.clean.pdf"), str(out / "qd.clean.gt.txt")]
     assert (out / "qd.clean.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_command_names_a_bad_output_folder_or_source_in_one_line(tmp_path: Path) -> None:
+    """`vnocr synth -o FILE`: exit 5 (an output problem, as `vnocr run -o FILE`) before any
+    rendering; an unreadable source: exit 2 (an input problem); no traceback either way."""
+    import subprocess
+    import sys
+
+    src = tmp_path / "qd.txt"
+    src.write_text(QUYET_DINH, encoding="utf-8")
+    existing = tmp_path / "a-file"
+    existing.write_text("kept", encoding="utf-8")
+    cases = [
+        ([str(src), "-o", str(existing)], ExitCode.output_error, "is a file, not a folder"),
+        ([str(tmp_path / "nope.txt"), "-o", str(tmp_path / "o")], ExitCode.input_file, "nope"),
+    ]
+    for args, code, said in cases:
+        proc = subprocess.run(
+            [sys.executable, "-m", "pipeline", "synth", *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert proc.returncode == code, proc.stderr
+        assert said in proc.stderr and "Traceback" not in proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert existing.read_text(encoding="utf-8") == "kept"
+    assert not (tmp_path / "o").exists()
 
 
 # -- OCR quality -----------------------------------------------------------------

@@ -106,6 +106,25 @@ def test_layers_in_each_encoding_are_decoded(tmp_path: Path, font, encode, encod
     assert step.settings["pages"][0]["layer_encoding"] == encoding
 
 
+@pytest.mark.parametrize(("font", "encode"), [(".VnTime", tcvn3), ("VNI-Times", vni)])
+def test_searchable_pdf_of_a_legacy_layer_gives_the_decoded_words(
+    tmp_path: Path, font, encode
+) -> None:
+    """A TCVN3/VNI layer extracts as mojibake; NAME.pdf lays the decoded words over it, so
+    search and copy give NAME.txt's words."""
+    import pipeline
+
+    path = make_pdf(tmp_path / "a.pdf", [encode(ln) for ln in LINES], font)
+    doc = ocr_file(path, text_only())
+    out = pipeline.write(doc, "pdf", tmp_path / "out.pdf", source=path)
+    before = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True)
+    after = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True)
+    words = Counter(doc.text.split())
+    assert "tăng" not in before.stdout.split()  # the input's own layer: mojibake
+    got = Counter(after.stdout.split())
+    assert sum(min(n, got[w]) for w, n in words.items()) == sum(words.values())
+
+
 def test_capital_font_of_tcvn3_gives_capitals(tmp_path: Path) -> None:
     path = make_pdf(tmp_path / "h.pdf", [tcvn3(ln) for ln in LINES], ".VnTimeH")
     layer = read_layer(path, 0)

@@ -30,6 +30,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from pipeline.errors import InputFileError, OutputError, output_error
 from pipeline.io import write_atomic
 
 __all__ = [
@@ -1338,12 +1339,23 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         text = args.source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"vnocr synth: cannot read {args.source}: {exc}", file=sys.stderr)
-        return 1
+    except OSError as exc:
+        raise InputFileError(f"{args.source}: cannot read ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"{args.source}: not UTF-8 text ({exc.reason})") from exc
+    if args.out.exists() and not args.out.is_dir():
+        raise OutputError(f"-o {args.out}: is a file, not a folder (pages go into a folder)")
+    try:  # said before any rendering, not after the first page
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # -o names a file, or a folder that cannot be made
+        raise output_error(f"-o {args.out}: cannot make the output folder", exc) from exc
     for profile in args.profile or ["clean"]:
         pages = synthesize(text, profile, seed=args.seed, seal=args.seal, font_size=args.font_size)
-        for path in write_pages(pages, args.out, f"{args.source.stem}.{profile}", args.fmt):
+        try:
+            written = write_pages(pages, args.out, f"{args.source.stem}.{profile}", args.fmt)
+        except OSError as exc:
+            raise output_error(f"{args.out}: cannot write the pages", exc) from exc
+        for path in written:
             print(path)
     return 0
 

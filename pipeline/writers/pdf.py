@@ -51,15 +51,18 @@ def render_pdf(doc: Document, source: Path | None = None) -> bytes:
         font = font_dict(pdf)
         sources = page_sources(doc)
         ignored = ignored_layers(doc)
+        legacy = legacy_layers(doc)
         for page in doc.pages:
             source_of_page = sources.get(page.index, FROM_OCR)
-            if source_of_page == FROM_LAYER:
+            if source_of_page == FROM_LAYER and page.index not in legacy:
                 continue  # the page's own text layer is there already
             pdf_page = pdf.pages[order.index(page.index)]
             if page.index in ignored:  # another tool's hidden OCR: ours replaces it
                 _strip_invisible_text(pdf, pdf_page)
-            # a page read from both: only the words OCR added to those of its layer
-            taken = _layer_boxes(source, page.index) if source_of_page == FROM_BOTH else []
+            # a page read from both: only the words OCR added to those of its layer (all
+            # of them over a TCVN3/VNI layer, whose own words extract as mojibake)
+            both = source_of_page == FROM_BOTH and page.index not in legacy
+            taken = _layer_boxes(source, page.index) if both else []
             _add_text(pdf, pdf_page, page, font, taken)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -85,6 +88,20 @@ def ignored_layers(doc: Document) -> set[int]:
         if step.stage == "textlayer"
         for entry in step.settings.get("pages", ())
         if entry.get("layer_ignored")
+    }
+
+
+def legacy_layers(doc: Document) -> set[int]:
+    """Pages read (in whole or in part) from a text layer in a legacy encoding (TCVN3,
+    VNI), whose own words search and copy give as mojibake: NAME.pdf adds the decoded
+    words over it."""
+    return {
+        int(entry["page"])
+        for step in doc.steps
+        if step.stage == "textlayer"
+        for entry in step.settings.get("pages", ())
+        if entry.get("layer_encoding", "unicode") != "unicode"
+        and entry.get("source", FROM_OCR) in (FROM_LAYER, FROM_BOTH)
     }
 
 
