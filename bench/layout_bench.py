@@ -24,8 +24,12 @@ e-signature overlay lines left in the text (bench/header_fields.py says what cou
 "hand": of the number and date, those marked written by hand (Header.handwritten) exactly
 as the annotation says.
 
-    python bench/layout_bench.py [--real] [--fields] [--digital] [--synth] [--profiles clean fax]
+    python bench/layout_bench.py [--real] [--fields] [--stamps] [--digital] [--synth]
+        [--profiles clean fax]
         [--split tune|heldout] [--no-reread] [--show]
+
+--stamps: the subject lines of the scanned2 pages with a receipt stamp, body-only CER
+(scanned2 has field annotations, no full text).
 """
 
 from __future__ import annotations
@@ -200,6 +204,60 @@ def fields(args: argparse.Namespace) -> None:
         )
 
 
+#: The share of the page height the subject lines and their stamps lie in (the body
+#: often repeats the subject's words, which a page-wide alignment would match instead).
+TOP_ZONE = 0.4
+
+
+def _top_text(page: Page, share: float) -> str:
+    """The text of the page's lines that start in its top ``share``, in reading order."""
+    return "\n".join(
+        ln.text for ln in page.lines if ln.box is not None and ln.box.top < share * page.height
+    )
+
+
+def stamps(args: argparse.Namespace) -> None:
+    """Signed scans with a receipt stamp: the subject lines (read by eye, in
+    NAME.fields.json) that the stamps sit beside, as body-only CER of the output (plain
+    Tesseract, the preprocessed page before layout, after layout): body words lost to the
+    stamp and stamp print run into those lines both count. scanned2 has no full-text
+    ground truth, so this is the body measure there."""
+    gt_dir = GT_DIR / "scanned2"
+    manifest = json.loads((gt_dir / "pages.json").read_text(encoding="utf-8"))
+    print(
+        "scanned2 pages with a receipt stamp: subject lines' CER % (body-only, against "
+        f"the lines in the top {TOP_ZONE:.0%} of the page)"
+    )
+    print(f"{'page':30} {'split':8} {'chars':>5} {'plain':>6} {'pre':>6} {'layout':>6}  stamp at")
+    pooled: dict[str, list[float]] = {}
+    for name, item in manifest.items():
+        if name.startswith("_") or (args.split and item["split"] != args.split):
+            continue
+        want = header_fields.load(REAL / "scanned2" / f"{name}.fields.json")
+        ref = "\n".join(want.get("subject_lines") or [])
+        if not want.get("receipt_stamp") or not ref:
+            continue
+        raw = page_images(REAL / item["file"])[item["page"]]
+        plain, _ = first_pass(raw)
+        laid, _, unlaid, _ = recognize(raw, not args.no_reread)
+        vals = [body_cer(_top_text(p, TOP_ZONE), ref) for p in (plain, unlaid, laid)]
+        n = len(char_string(tokens(ref)))
+        sums = pooled.setdefault(item["split"], [0.0, 0.0, 0.0, 0.0])
+        for i, v in enumerate(vals):
+            sums[i] += v * n
+        sums[3] += n
+        print(
+            f"{name:30} {item['split']:8} {n:5} "
+            + " ".join(f"{100 * v:6.2f}" for v in vals)
+            + f"  {want['receipt_stamp'].get('position', '')[:60]}"
+        )
+    for split, (a, b, c, n) in pooled.items():
+        print(
+            f"  pooled {split}: plain {100 * a / n:.2f} %, before layout {100 * b / n:.2f} %, "
+            f"after layout {100 * c / n:.2f} % over {int(n)} characters"
+        )
+
+
 def _corrected(page: Page, name: str) -> str:
     """The page's text after vnocr's correction stage: the text a user gets."""
     from pipeline.correct import correct_document
@@ -273,6 +331,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--digital", action="store_true")
     parser.add_argument("--synth", action="store_true")
     parser.add_argument("--fields", action="store_true", help="scanned2 header fields")
+    parser.add_argument(
+        "--stamps", action="store_true", help="scanned2 subject lines beside receipt stamps"
+    )
     parser.add_argument("--show", action="store_true", help="print the text and regions")
     parser.add_argument("--profiles", nargs="*", default=None)
     parser.add_argument(
@@ -282,8 +343,8 @@ def main(argv: list[str] | None = None) -> int:
         "--no-reread", action="store_true", help="layout without its second look (no reader)"
     )
     args = parser.parse_args(argv)
-    if not (args.real or args.digital or args.synth or args.fields):
-        args.real = args.digital = args.synth = args.fields = True
+    if not (args.real or args.digital or args.synth or args.fields or args.stamps):
+        args.real = args.digital = args.synth = args.fields = args.stamps = True
     if args.real:
         if REAL.exists():
             real(args)
@@ -292,6 +353,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.fields:
         if REAL.exists():
             fields(args)
+        else:
+            print(f"{REAL} not found: scanned2 pages skipped")
+    if args.stamps:
+        if REAL.exists():
+            stamps(args)
         else:
             print(f"{REAL} not found: scanned2 pages skipped")
     if args.digital:

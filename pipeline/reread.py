@@ -26,7 +26,22 @@ def read_again(
     todo = places(page, pixels, config)
     if not todo.items:
         return page
-    return merge(page, todo, read_places(todo, pixels, engine, page), config)
+    # Words cut at a stamp's frame are read in a strip of their own: Tesseract reads a
+    # strip as one block, and what it makes of each place depends on the others in it.
+    groups = [
+        Places(items, todo.line_height)
+        for items in (
+            tuple(p for p in todo.items if p.word is not None),
+            tuple(p for p in todo.items if p.word is None),
+        )
+        if items
+    ]
+    found = {
+        id(place): words
+        for group in groups
+        for place, words in zip(group.items, read_places(group, pixels, engine, page), strict=True)
+    }
+    return merge(page, todo, [found[id(p)] for p in todo.items], config)
 
 
 def read_places(

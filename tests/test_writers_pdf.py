@@ -1,7 +1,8 @@
 """The searchable PDF: checked three ways on the sample scans with their recorded OCR.
 
 1. Text: pdftotext (poppler) and pdfium extract NAME.txt's words (at least 98 %).
-2. Search: an accented word searched with pdfium is found where the scan shows it.
+2. Search: an accented word searched with pdfium is found where the scan shows it, and
+   chromium's built-in PDF viewer (headless) highlights it there when asked to find it.
 3. Image: pdftoppm renders NAME.pdf like the input (the image streams are the input's own
    bytes for a PDF input, the TIFF's CCITT data for an image input); size bound held.
 """
@@ -12,15 +13,18 @@ import shutil
 import subprocess
 from collections import Counter
 from pathlib import Path
+from urllib.parse import quote
 
+import cv2
 import numpy as np
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
+from chromium import CHROMIUM, Chromium
 from PIL import Image
 
 import pipeline
-from pipeline.document import Document
+from pipeline.document import Document, Word
 from pipeline.errors import OutputError
 from pipeline.io import load_pages
 
@@ -57,18 +61,32 @@ def test_pdftotext_and_pdfium_give_the_words_of_the_text(
     assert len(pdf) == len(doc.pages)
 
 
+def accented_word(doc: Document, alphabetic: bool = False) -> tuple[Word, float, float]:
+    """A long accented word of the first page (with ``alphabetic``: letters only, once in
+    the document, in the page's upper half), and its centre on the scan (page fractions)."""
+    page = doc.pages[0]
+    count = Counter(doc.text.split())
+    words = [w for ln in page.lines for w in ln.words if len(w.text) >= 5 and w.box]
+    if alphabetic:
+        words = [w for w in words if w.text.isalpha() and count[w.text] == 1]
+    spots = []
+    for word in words:
+        assert word.box is not None
+        pts = page.source_points(word.box)
+        cx = sum(x for x, _ in pts) / 4 / page.source_width
+        cy = sum(y for _, y in pts) / 4 / page.source_height
+        if not alphabetic or cy < 0.5:
+            spots.append((word, cx, cy))
+    spot = max(spots, key=lambda s: (sum(not c.isascii() for c in s[0].text), len(s[0].text)))
+    assert any(not c.isascii() for c in spot[0].text)
+    return spot
+
+
 def test_search_finds_an_accented_word_where_the_scan_shows_it(
     made: tuple[Path, Document, Path],
 ) -> None:
     path, doc, out = made
-    page = doc.pages[0]
-    # a long accented word of the first page, and where it is on the scan (fraction of page)
-    words = [w for ln in page.lines for w in ln.words if len(w.text) >= 5 and w.box]
-    word = max(words, key=lambda w: (sum(not c.isascii() for c in w.text), len(w.text)))
-    assert any(not c.isascii() for c in word.text)
-    pts = page.source_points(word.box)
-    cx = sum(x for x, _ in pts) / 4 / page.source_width
-    cy = sum(y for _, y in pts) / 4 / page.source_height
+    word, cx, cy = accented_word(doc)
     pdf = pdfium.PdfDocument(str(out))
     pdf_page = pdf[0]
     width, height = pdf_page.get_size()
@@ -83,6 +101,49 @@ def test_search_finds_an_accented_word_where_the_scan_shows_it(
         hits.append(((left + right) / 2 / width, 1 - (bottom + top) / 2 / height))
     assert hits, f"{word.text!r} not found"
     assert min(abs(x - cx) + abs(y - cy) for x, y in hits) < 0.01, (word.text, hits, cx, cy)
+
+
+@pytest.mark.slow  # two page loads in a real browser
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt: chromium)")
+def test_chromium_pdf_viewer_highlights_an_accented_word_where_the_scan_shows_it(
+    made: tuple[Path, Document, Path], tmp_path: Path
+) -> None:
+    """Chromium's PDF viewer searches its text for a URL's text fragment (``#:~:text=``)
+    and highlights the hit: the highlight (what differs from the page opened without the
+    fragment) must sit on the word's place on the page as the viewer draws it."""
+    _, doc, out = made
+    word, cx, cy = accented_word(doc, alphabetic=True)
+    with Chromium(tmp_path / "profile") as browser:
+        plain = browser.settled_screenshot(out.as_uri())
+        found = browser.settled_screenshot(f"{out.as_uri()}#:~:text={quote(word.text)}")
+    changed = np.abs(plain.astype(int) - found.astype(int)).max(axis=2) > 16
+    assert changed.any(), f"{word.text!r}: the viewer highlighted nothing"
+    ys, xs = np.nonzero(changed)
+    hit = (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1)
+    left, top, width, height = shown_page(found, hit)
+    assert (left, top, width, height) == shown_page(plain, hit), "the viewer scrolled"
+    page = doc.pages[0]
+    assert abs(width / height - page.source_width / page.source_height) < 0.01, "page cut off"
+    hx = ((hit[0] + hit[2]) / 2 - left) / width
+    hy = ((hit[1] + hit[3]) / 2 - top) / height
+    assert abs(hx - cx) + abs(hy - cy) < 0.01, (word.text, (hx, hy), (cx, cy))
+    assert word.box is not None  # the highlight is one word wide, not a line
+    xs_scan = [x for x, _ in page.source_points(word.box)]
+    wide = (max(xs_scan) - min(xs_scan)) * width / page.source_width
+    assert 0.6 < (hit[2] - hit[0]) / wide < 1.6, (word.text, hit, wide)
+
+
+def shown_page(rgb: np.ndarray, inside: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """(left, top, width, height) in screen pixels of the page the box ``inside`` is on: the
+    bright region around it on the viewer's dark background."""
+    bright = (rgb.min(axis=2) > 160).astype(np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(bright, connectivity=4)
+    left, top, right, bottom = inside
+    ids = labels[top:bottom, left:right].ravel()
+    ids = ids[ids > 0]
+    assert ids.size, "no page under the highlight"
+    x, y, w, h, _ = stats[np.bincount(ids).argmax()]
+    return int(x), int(y), int(w), int(h)
 
 
 @needs_poppler
@@ -190,3 +251,31 @@ def test_words_land_on_their_boxes_on_a_rotated_page(tmp_path: Path, rotate: int
         assert word.box is not None
         assert abs(cx - (word.box.left + word.box.right) / 2) < 15, (rotate, word.text, cx)
         assert abs(cy - (word.box.top + word.box.bottom) / 2) < 15, (rotate, word.text, cy)
+
+
+@needs_poppler
+def test_touching_words_and_a_tall_speck_stay_apart_in_pdftotext(tmp_path: Path) -> None:
+    """pdftotext ignores spaces and joins glyphs closer than 0.1 em: a speck read as "I"
+    overlapping the next word, or a tall speck swelling its line over the next line, must
+    not glue words together (as they did on the VGP scans: "Ivề", "28khutháng")."""
+    from pipeline.document import Box, Line, Page, Word
+    from pipeline.io import load_page
+
+    src = pikepdf.new()
+    src.add_blank_page(page_size=(595, 842))
+    src.save(tmp_path / "in.pdf")
+    height, width = load_page(tmp_path / "in.pdf", 0).pixels.shape[:2]
+    first = (
+        Word("định", Box(400, 300, 520, 356)),
+        Word("I", Box(560, 310, 575, 325)),  # a speck inside the next word's box
+        Word("về", Box(568, 300, 640, 356)),
+        Word("khu", Box(700, 300, 800, 460)),  # a speck read into a word, 160 px tall
+        Word("thành", Box(840, 300, 990, 356)),
+    )
+    second = (Word("ngày", Box(400, 400, 520, 456)), Word("tháng", Box(560, 400, 700, 456)))
+    lines = (Line(first, Box(400, 300, 990, 460)), Line(second, Box(400, 400, 700, 456)))
+    page = Page(0, lines, width, height, 300, source_width=width, source_height=height)
+    doc = Document("in.pdf", (page,))
+    out = pipeline.write(doc, "pdf", tmp_path / "out.pdf", source=tmp_path / "in.pdf")
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    assert Counter(text.split()) == Counter(doc.text.split()), text

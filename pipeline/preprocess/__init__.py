@@ -48,6 +48,7 @@ __all__ = [
     "STAGES",
     "config_settings",
     "preprocess",
+    "turned",
 ]
 
 #: The stages in the order they run; each has a :class:`Mode` field of the same name.
@@ -463,12 +464,10 @@ def _denoise(w: _Work) -> None:
         return
     n_px = n_specks = 0
     if cfg.denoise is Mode.ON or view.may_have_specks(w.xh_now):
-        specks = denoise.speck_mask(view.full_ink, w.xh_now, components=view.full_components)
-        n_px = int(specks.sum())
-        if n_px:
-            n_specks = cv2.connectedComponents(specks.astype(np.uint8))[0] - 1
+        specks = denoise.speck_boxes(view.full_ink, w.xh_now, components=view.full_components)
+        n_px, n_specks = denoise.box_union(specks)
     if n_px and _wanted(cfg.denoise, n_specks >= cfg.min_specks):
-        w.changed(denoise.paint(w.gray, specks, w.paper_level, grow=1))
+        w.changed(denoise.paint_boxes(w.gray, specks, w.paper_level, grow=1))
         w.run.report("denoise", True, w.gray, speck_px=n_px, specks=n_specks)
     else:
         w.run.report("denoise", False, speck_px=n_px, specks=n_specks)
@@ -630,3 +629,19 @@ def preprocess(
         seconds,
     )
     return result
+
+
+def turned(result: PreprocessResult, angle: int) -> PreprocessResult:
+    """``result`` turned clockwise by a quarter-turn multiple ``angle`` after the fact (the
+    OCR's retry of a page that read badly the way it was set: pipeline.retry), its way
+    back to the input updated and the turn recorded as stage ``turn``."""
+    img = result.image
+    moved = np.eye(3) if result.transform is None else np.array(result.transform).reshape(3, 3)
+    moved = geometry.quarter_turn(angle, img.pixels.shape[:2]) @ moved
+    pixels = np.ascontiguousarray(orient.rotate_quarter(img.pixels, angle))
+    return PreprocessResult(
+        PageImage(img.source, img.index, img.dpi, pixels),
+        (*result.stages, StageReport("turn", True, {"angle": angle})),
+        result.seconds,
+        geometry.to_tuple(moved),
+    )

@@ -19,6 +19,8 @@ import numpy as np
 RECT_FILL = 0.9
 #: ... and its ink at most this share of its bounding box (a frame, not a block).
 MAX_INK = 0.3
+#: A frame joined from broken pieces is ruled along at least this share of each side.
+MIN_SIDE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,30 +34,91 @@ class RectFrame:
     angle: float
 
 
-def hollow_rectangles(
-    ink: np.ndarray, width: tuple[float, float], height: tuple[float, float]
-) -> list[RectFrame]:
-    """The hollow rectangular ink components of ``ink`` (non-zero = ink) whose bounding box
-    is ``width`` (min, max) wide and ``height`` (min, max) tall, in pixels."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(
+def labelled(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The 8-connected components of ``ink`` (non-zero = ink): their label image and
+    stats (x, y, w, h, area), the background's first (row 0)."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(
         (ink > 0).astype(np.uint8), connectivity=8
     )
+    return labels, stats
+
+
+def hollow_rectangles(
+    ink: np.ndarray,
+    width: tuple[float, float],
+    height: tuple[float, float],
+    join: int = 0,
+    parts: tuple[np.ndarray, np.ndarray] | None = None,
+) -> list[RectFrame]:
+    """The hollow rectangular ink components of ``ink`` (non-zero = ink) whose bounding box
+    is ``width`` (min, max) wide and ``height`` (min, max) tall, in pixels.
+
+    ``join``: pieces less than about twice this many pixels apart count as one component
+    (a frame whose thin corner or side broke apart in the scan); its hull and ink share
+    are still those of the ink itself. ``parts``: :func:`labelled` of ``ink`` when the
+    caller has it already (without ``join``)."""
+    mask = (ink > 0).astype(np.uint8)
+    if join:
+        grouped = cv2.dilate(mask, np.ones((2 * join + 1, 2 * join + 1), np.uint8))
+        labels, stats = labelled(grouped)
+    else:
+        labels, stats = parts if parts is not None else labelled(mask)
+    # the size (and, without join, the ink share) of every component at once
+    w_, h_ = stats[:, 2].astype(np.int64), stats[:, 3].astype(np.int64)
+    sized = (w_ <= width[1] + 2 * join) & (h_ <= height[1] + 2 * join)
+    sized &= (w_ >= width[0]) & (h_ >= height[0])
+    if not join:  # the component's area is its ink
+        sized &= stats[:, 4] <= MAX_INK * w_ * h_
     out: list[RectFrame] = []
-    for i in range(1, n):
-        x, y, w, h, area = (int(v) for v in stats[i])
+    for i in np.flatnonzero(sized).tolist():
+        if i == 0:  # the background
+            continue
+        x, y, w, h, _ = (int(v) for v in stats[i])
+        if join:  # the ink's own bounds: the dilation widened the group by ``join``
+            ys, xs = np.nonzero(
+                (labels[y : y + h, x : x + w] == i) & (mask[y : y + h, x : x + w] > 0)
+            )
+            if xs.size == 0:
+                continue
+            x, y = x + int(xs.min()), y + int(ys.min())
+            xs, ys = xs - xs.min(), ys - ys.min()
+            w, h = int(xs.max()) + 1, int(ys.max()) + 1
         if not (width[0] <= w <= width[1] and height[0] <= h <= height[1]):
             continue
-        if area > MAX_INK * w * h:
+        if not join:
+            ys, xs = np.nonzero(labels[y : y + h, x : x + w] == i)
+        if xs.size > MAX_INK * w * h:
             continue
-        ys, xs = np.nonzero(labels[y : y + h, x : x + w] == i)
         pts = np.column_stack([xs, ys]).astype(np.int32)
         hull = cv2.convexHull(pts)
         (_, _), (rw, rh), angle = cv2.minAreaRect(hull)
         if rw * rh <= 0 or cv2.contourArea(hull) < RECT_FILL * rw * rh:
             continue
+        if join and min(side_cover(pts, hull)) < MIN_SIDE:
+            continue
         angle = (angle + 45) % 90 - 45
         out.append(RectFrame(x, y, x + w, y + h, float(angle)))
     return out
+
+
+def side_cover(pts: np.ndarray, hull: np.ndarray, band: float = 0.06) -> tuple[float, ...]:
+    """The share of each side of the smallest (turned) rectangle round ``hull`` that the
+    points ``pts`` (x, y) run along, within ``band`` of the shorter side from it: a drawn
+    frame's sides are ruled along most of their length, where the hull of letter stems
+    and serifs joined across lines has sides of air."""
+    (cx, cy), (rw, rh), angle = cv2.minAreaRect(hull)
+    t = np.deg2rad(angle)
+    d = pts.astype(np.float64) - (cx, cy)
+    u = d[:, 0] * np.cos(t) + d[:, 1] * np.sin(t)  # along the rectangle's width
+    v = -d[:, 0] * np.sin(t) + d[:, 1] * np.cos(t)  # along its height
+    tol = max(2.0, band * min(rw, rh))
+    out = []
+    for along, across, length, half in ((u, v, rw, rh / 2), (v, u, rh, rw / 2)):
+        for edge in (-half, half):
+            near = along[np.abs(across - edge) <= tol]
+            cells = np.unique(np.floor((near + length / 2) / 2).astype(int))
+            out.append(min(1.0, cells.size * 2 / max(length, 1.0)))
+    return tuple(out)
 
 
 def ruling(ink: np.ndarray, min_run: int, grow: int = 2) -> np.ndarray:

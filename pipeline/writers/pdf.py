@@ -15,6 +15,8 @@ rendered: crop box and /Rotate undone).
 from __future__ import annotations
 
 import io
+import math
+import statistics
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from pipeline.errors import InputFileError, OutputError
 from pipeline.io import PDF_DPI, sniff
 from pipeline.textlayer import FROM_BOTH, FROM_LAYER, FROM_OCR, overlap
 from pipeline.writers.glyphless import ADVANCE, encode, font_dict
-from pipeline.writers.placement import blocks, line_box, scan_box, scan_size
+from pipeline.writers.placement import blocks, scan_box, scan_size
 
 #: Prefix of the text layer's font name in each page's resources (made unique there).
 FONT_KEY = "VnocrText"
@@ -51,15 +53,18 @@ def render_pdf(doc: Document, source: Path | None = None) -> bytes:
         font = font_dict(pdf)
         sources = page_sources(doc)
         ignored = ignored_layers(doc)
+        legacy = legacy_layers(doc)
         for page in doc.pages:
             source_of_page = sources.get(page.index, FROM_OCR)
-            if source_of_page == FROM_LAYER:
+            if source_of_page == FROM_LAYER and page.index not in legacy:
                 continue  # the page's own text layer is there already
             pdf_page = pdf.pages[order.index(page.index)]
             if page.index in ignored:  # another tool's hidden OCR: ours replaces it
                 _strip_invisible_text(pdf, pdf_page)
-            # a page read from both: only the words OCR added to those of its layer
-            taken = _layer_boxes(source, page.index) if source_of_page == FROM_BOTH else []
+            # a page read from both: only the words OCR added to those of its layer (all
+            # of them over a TCVN3/VNI layer, whose own words extract as mojibake)
+            both = source_of_page == FROM_BOTH and page.index not in legacy
+            taken = _layer_boxes(source, page.index) if both else []
             _add_text(pdf, pdf_page, page, font, taken)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -85,6 +90,20 @@ def ignored_layers(doc: Document) -> set[int]:
         if step.stage == "textlayer"
         for entry in step.settings.get("pages", ())
         if entry.get("layer_ignored")
+    }
+
+
+def legacy_layers(doc: Document) -> set[int]:
+    """Pages read (in whole or in part) from a text layer in a legacy encoding (TCVN3,
+    VNI), whose own words search and copy give as mojibake: NAME.pdf adds the decoded
+    words over it."""
+    return {
+        int(entry["page"])
+        for step in doc.steps
+        if step.stage == "textlayer"
+        for entry in step.settings.get("pages", ())
+        if entry.get("layer_encoding", "unicode") != "unicode"
+        and entry.get("source", FROM_OCR) in (FROM_LAYER, FROM_BOTH)
     }
 
 
@@ -258,16 +277,27 @@ def _text_ops(
     return ops
 
 
+#: Least gap between two words of the text layer, in line heights: pdftotext (poppler)
+#: ignores space characters and breaks words where glyphs are 0.1 em apart or more, so
+#: words whose boxes touch or overlap (a speck read as "I" inside the next word) would
+#: come out as one.
+MIN_GAP = 0.2
+
+
 def _placed(line: Line) -> list[tuple[str, Box]]:
-    """The line's words with boxes as tall as the line (one baseline for the line)."""
-    lbox = line_box(line)
-    out = []
-    for word in line.words:
-        if not word.text or word.box is None:
-            continue
-        top = lbox.top if lbox else word.box.top
-        bottom = lbox.bottom if lbox else word.box.bottom
-        out.append((word.text, Box(word.box.left, top, word.box.right, max(bottom, top + 1))))
+    """The line's words on one band (the median top and bottom of its words: a tall speck
+    or a line box swollen by noise would otherwise make the glyphs so tall that lines
+    overlap and extractors mix their words), each at least MIN_GAP after the one before."""
+    boxed = [(w.text, w.box) for w in line.words if w.text and w.box is not None]
+    if not boxed:
+        return []
+    top = round(statistics.median(b.top for _, b in boxed))
+    bottom = max(top + 1, round(statistics.median(b.bottom for _, b in boxed)))
+    gap = math.ceil(MIN_GAP * (bottom - top))
+    out: list[tuple[str, Box]] = []
+    for text, box in boxed:
+        left = max(box.left, out[-1][1].right + gap) if out else box.left
+        out.append((text, Box(left, top, max(box.right, left + 1), bottom)))
     return out
 
 
