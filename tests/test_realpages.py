@@ -352,3 +352,17 @@ def test_signature_under_a_black_seal_is_read_again_through_the_ring() -> None:
         "PHÓ THỦ TƯỚNG",
         "Trần Hồng Hà",
     )
+
+
+def test_markdown_says_which_header_values_to_check_on_the_scan() -> None:
+    from pipeline.markdown import to_markdown
+
+    doc = parse(
+        "BỘ TÀI CHÍNH\nSố: (555 /BTC-PTHT\nHà Nội, ngày ói tháng Áônăm 2025\n\nThực hiện.\n"
+    )
+    assert doc.header is not None
+    doc = replace(doc, header=replace(doc.header, handwritten=("number",)))
+    md = to_markdown(doc)
+    assert "| Số, ký hiệu | /BTC-PTHT (số viết tay, không đọc được) |" in md
+    assert "| Địa danh, ngày | Hà Nội (ngày không đọc được) |" in md
+    assert "viết tay" not in to_markdown(parse("BỘ TÀI CHÍNH\nSố: 12/BTC\n\nThực hiện.\n"))
