@@ -435,3 +435,24 @@ def test_a_curled_page_reads_nearly_as_well_as_a_flat_one() -> None:
     kept = cer(engine.recognize(preprocess(bent, off).image).text, truth)
     fixed = cer(engine.recognize(preprocess(bent).image).text, truth)
     assert fixed < kept and fixed <= flat + 0.01
+
+
+def test_box_union_counts_as_connected_components_of_the_mask() -> None:
+    """Specks are counted and painted from their boxes; the figures are those of the
+    page-sized mask (touching, overlapping and corner-to-corner boxes are one piece)."""
+    rng = np.random.default_rng(5)
+    for trial in range(40):
+        n = int(rng.integers(0, 120))
+        xy = rng.integers(0, 60 if trial % 2 else 300, size=(n, 2))
+        wh = rng.integers(1, 7, size=(n, 2))
+        boxes = np.column_stack([xy, wh]).astype(np.int64)
+        mask = np.zeros((320, 320), bool)
+        for x, y, w, h in boxes.tolist():
+            mask[y : y + h, x : x + w] = True
+        pieces = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)[0] - 1
+        assert denoise.box_union(boxes) == (int(mask.sum()), pieces)
+        gray = rng.integers(0, 256, size=(320, 320), dtype=np.uint8)
+        for grow in (0, 1, 2):
+            assert np.array_equal(
+                denoise.paint_boxes(gray, boxes, 200, grow), denoise.paint(gray, mask, 200, grow)
+            )

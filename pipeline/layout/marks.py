@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from pipeline.anatomy import is_signature_word
 from pipeline.document import Box, Line, Word, enclosing
 from pipeline.layout.geometry import Frame, split_line
 from pipeline.vietnamese import fold_key
@@ -45,10 +46,28 @@ SEAL, STAMP, ESIGN, HANDWRITING, MARGIN, NOTE = (
 )
 
 
-def seal_boxes(pixels: np.ndarray | None, dpi: int | None, line_height: float) -> list[Box]:
+def half_ink(pixels: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """The page's Otsu ink at half size (every other pixel of its gray) and its
+    :func:`~pipeline.preprocess.frames.labelled` components: the seal search and the
+    stamp-frame search both look at it, so a page labels it once."""
+    from pipeline.preprocess.frames import labelled  # the preprocess package owns OpenCV
+    from pipeline.preprocess.light import otsu_ink
+
+    half = pixels[::2, ::2]
+    ink = otsu_ink(half.mean(axis=2).astype(np.uint8) if half.ndim == 3 else half)
+    return ink, labelled(ink)
+
+
+def seal_boxes(
+    pixels: np.ndarray | None,
+    dpi: int | None,
+    line_height: float,
+    half: tuple[np.ndarray, tuple[np.ndarray, np.ndarray]] | None = None,
+) -> list[Box]:
     """Boxes of round seals: big ink rings (20-50 mm across, nearly square, hollow).
 
     Red ink anywhere counts too (a colour scan's seal), found the same way on the red mask.
+    ``half``: :func:`half_ink` of ``pixels`` when the caller has it.
     """
     if pixels is None:
         return []
@@ -65,14 +84,14 @@ def seal_boxes(pixels: np.ndarray | None, dpi: int | None, line_height: float) -
     masks = []
     if pixels.ndim == 3:
         r, g, b = (pixels[..., i].astype(np.int16) for i in range(3))
-        masks.append(((r - np.maximum(g, b)) > 60).astype(np.uint8))
-        gray = (pixels.mean(axis=2)).astype(np.uint8)
+        masks.append(components(((r - np.maximum(g, b)) > 60).astype(np.uint8))[0])
+    if k == 2 and half is not None:  # the same ink as half_ink's
+        masks.append(half[1][1][1:])
     else:
-        gray = pixels
-    masks.append((otsu_ink(gray) > 0).astype(np.uint8))
+        gray = (pixels.mean(axis=2)).astype(np.uint8) if pixels.ndim == 3 else pixels
+        masks.append(components((otsu_ink(gray) > 0).astype(np.uint8))[0])
     found: list[Box] = []
-    for mask in masks:
-        stats, _ = components(mask)
+    for stats in masks:
         for x, y, w, h, area in stats.tolist():
             if not (lo <= w <= hi and lo <= h <= hi and 0.75 <= w / h <= 1.33):
                 continue
@@ -123,7 +142,12 @@ def _den_word(word: Word) -> bool:
     return text.isupper() and fold_key(text) == "den"
 
 
-def stamp_frames(lines: list[Line], pixels: np.ndarray | None, lh: float) -> list[Box]:
+def stamp_frames(
+    lines: list[Line],
+    pixels: np.ndarray | None,
+    lh: float,
+    half: tuple[np.ndarray, tuple[np.ndarray, np.ndarray]] | None = None,
+) -> list[Box]:
     """The ruled boxes of receipt stamps: the hollow ink frame drawn round each "ĐẾN".
 
     A registry's stamp is a printed rectangle (the receiving office's name on top, ĐẾN
@@ -132,7 +156,7 @@ def stamp_frames(lines: list[Line], pixels: np.ndarray | None, lh: float) -> lis
     """
     if pixels is None:
         return []
-    found = _drawn_frames(lines, pixels, lh)
+    found = _drawn_frames(lines, pixels, lh, half)
     for line in lines:
         for word in line.words:
             box = word.box
@@ -153,23 +177,27 @@ STAMP_HEIGHT = (1.5, 12.0)
 STAMP_MAX_TURN = 12.0
 
 
-def _drawn_frames(lines: list[Line], pixels: np.ndarray, lh: float) -> list[Box]:
+def _drawn_frames(
+    lines: list[Line],
+    pixels: np.ndarray,
+    lh: float,
+    half: tuple[np.ndarray, tuple[np.ndarray, np.ndarray]] | None = None,
+) -> list[Box]:
     """Stamp frames found from the ink alone, whatever OCR read inside them: hollow ruled
     rectangles of a stamp's size with words inside, none of them a draft label (a
     "DỰ THẢO" box is the draft region's). Searched at half size, as the ink is, and both
     on the ink (a frame touching nothing) and on its long straight strokes only (a frame
     an arrow stamp or a signature runs into, or a frame with a dashed side, or one whose
-    corner broke apart)."""
+    corner broke apart). ``half``: :func:`half_ink` of ``pixels`` when the caller has it."""
     from pipeline.preprocess.frames import hollow_rectangles, ruling
-    from pipeline.preprocess.light import otsu_ink
 
-    gray = pixels.mean(axis=2).astype(np.uint8) if pixels.ndim == 3 else pixels
-    k = 2
-    ink = otsu_ink(gray[::k, ::k])
+    k = 2  # half_ink's
+    ink, parts = half if half is not None else half_ink(pixels)
     width = (STAMP_WIDTH[0] * lh / k, STAMP_WIDTH[1] * lh / k)
     height = (STAMP_HEIGHT[0] * lh / k, STAMP_HEIGHT[1] * lh / k)
     rules = ruling(ink, max(8, int(lh / k)))
-    cands = hollow_rectangles(ink, width, height) + hollow_rectangles(rules, width, height)
+    cands = hollow_rectangles(ink, width, height, parts=parts)
+    cands += hollow_rectangles(rules, width, height)
     # a frame whose thin corner broke off in the scan: its pieces joined, about half a
     # line height apart at most (each side still ruled along most of its length)
     cands += hollow_rectangles(rules, width, height, join=max(1, int(lh / (2 * k))))
@@ -245,8 +273,10 @@ def word_mark(
     for seal in seals:
         if _in_ring(box, seal):
             inside = sum(1 for w in line.words if w.box is not None and _in_ring(w.box, seal))
-            # printed text under a seal: a confident word on a line that runs out of the ring
-            if conf >= 0.75 and inside <= len(line.words) / 2 and len(word.text) >= 2:
+            # printed text under a seal: a confident word, or a title or name word (the
+            # ring's ink lowers its confidence), on a line that runs out of the ring
+            sure = conf >= 0.75 or _signer_word(word.text)
+            if sure and inside <= len(line.words) / 2 and len(word.text) >= 2:
                 return None
             return SEAL
     if box.height > 2.6 * frame.line_height and box.width < 1.5 * box.height:
@@ -285,11 +315,26 @@ def line_mark(line: Line, frame: Frame, seals: list[Box]) -> str | None:
     mean = sum(confs) / len(confs) if confs else 1.0
     if _in_margin(line, frame):
         return MARGIN
+    if _title_line(line):
+        return None  # a signature title read unsurely through a seal ("TƯỞNG" at 0.15)
     if confs and max(confs) < 0.6 and mean < 0.45 and not _flush_print(line, frame):
         if _NUMBER_ONLY.match(text) and _letter_sized(line, frame):
             return None  # a page or item number read unsurely is still print
         return HANDWRITING  # nothing on it reads as print: scribble, signature, specks
     return None
+
+
+def _signer_word(text: str) -> bool:
+    """A title or name word of three letters or more ("Trần", "TƯỚNG"): a seal's legend
+    and rim read as letters give shorter ones ("BI", "At", "Sj")."""
+    return sum(c.isalpha() for c in text) >= 3 and is_signature_word(text)
+
+
+def _title_line(line: Line) -> bool:
+    """A line of signature title words in capitals only (TƯỚNG, PHÓ CHỦ NHIỆM)."""
+    return bool(line.words) and all(
+        is_signature_word(w.text) and w.text.isupper() for w in line.words
+    )
 
 
 def _in_margin(line: Line, frame: Frame) -> bool:
@@ -364,9 +409,10 @@ def separate(
     margin and reads unsurely (a seal's letters at the page edge, "... tín dụng S,") is
     a margin mark too, not the end of the line.
     """
-    seals = seal_boxes(pixels, dpi, frame.line_height)
+    half = half_ink(pixels) if pixels is not None else None
+    seals = seal_boxes(pixels, dpi, frame.line_height, half)
     stamps = stamp_blocks(lines)
-    frames = stamp_frames(lines, pixels, frame.line_height)
+    frames = stamp_frames(lines, pixels, frame.line_height, half)
     kept: list[Line] = []
     marks: list[tuple[str, Line]] = []
     for line in lines:

@@ -464,12 +464,10 @@ def _denoise(w: _Work) -> None:
         return
     n_px = n_specks = 0
     if cfg.denoise is Mode.ON or view.may_have_specks(w.xh_now):
-        specks = denoise.speck_mask(view.full_ink, w.xh_now, components=view.full_components)
-        n_px = int(specks.sum())
-        if n_px:
-            n_specks = cv2.connectedComponents(specks.astype(np.uint8))[0] - 1
+        specks = denoise.speck_boxes(view.full_ink, w.xh_now, components=view.full_components)
+        n_px, n_specks = denoise.box_union(specks)
     if n_px and _wanted(cfg.denoise, n_specks >= cfg.min_specks):
-        w.changed(denoise.paint(w.gray, specks, w.paper_level, grow=1))
+        w.changed(denoise.paint_boxes(w.gray, specks, w.paper_level, grow=1))
         w.run.report("denoise", True, w.gray, speck_px=n_px, specks=n_specks)
     else:
         w.run.report("denoise", False, speck_px=n_px, specks=n_specks)

@@ -20,21 +20,40 @@ def speck_mask(
     reach: float = 0.5,
     components: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
-    """Boolean mask of the specks in a binary ink image (nonzero = ink).
+    """Boolean mask of the specks in a binary ink image (nonzero = ink): the union of
+    :func:`speck_boxes`."""
+    h, w = ink.shape
+    mask = np.zeros((h, w), dtype=bool)
+    boxes = speck_boxes(ink, x_height, max_area=max_area, reach=reach, components=components)
+    for x, y, bw, bh in boxes.tolist():
+        mask[y : y + bh, x : x + bw] = True
+    return mask
+
+
+def speck_boxes(
+    ink: np.ndarray,
+    x_height: float,
+    *,
+    max_area: float | None = None,
+    reach: float = 0.5,
+    components: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """Bounding boxes (x, y, w, h; an n x 4 int array) of the specks in a binary ink
+    image (nonzero = ink).
 
     A speck is a component of at most ``max_area`` pixels (default: (x_height / 5)²,
     about 25 px at 300 dpi; the dot of ạ or the hook of ả may be as small, but it sits
     within a fifth of an x-height of its letter) farther than ``reach`` x-heights from
     the box of every larger component, unless it is one of a row of dots (an ellipsis,
     a dotted leader "ngày ..... tháng", which a draft leaves for the date and number:
-    :func:`_dot_rows`) on a page that is not noisy. The mask covers each
-    speck's bounding box: nothing else lies within reach of it. ``components`` are the
+    :func:`_dot_rows`) on a page that is not noisy. The whole box of a speck goes:
+    nothing else lies within reach of it. ``components`` are the
     (stats, centroids) of ``ink`` (scale.components) when the caller has them already.
     """
     if max_area is None:
         max_area = max(4.0, (x_height / 5.0) ** 2)
     h, w = ink.shape
-    mask = np.zeros((h, w), dtype=bool)
+    none = np.zeros((0, 4), dtype=np.int64)
     if components is None:
         _, _, stats, centroids = cv2.connectedComponentsWithStats(
             (ink > 0).astype(np.uint8), connectivity=8
@@ -43,10 +62,10 @@ def speck_mask(
     else:
         stats, centroids = components
     if len(stats) == 0:
-        return mask
+        return none
     small = stats[:, cv2.CC_STAT_AREA] <= max_area
     if not small.any():
-        return mask
+        return none
     near, f = _near_letters(stats[~small], (h, w), x_height, reach)
     sh, sw = near.shape
     cx = np.clip((centroids[small, 0] * f).astype(int), 0, sw - 1)
@@ -54,15 +73,56 @@ def speck_mask(
     far = near[cy, cx] == 0
     if far.sum() <= _MAX_DOTTED:  # among hundreds of specks a row of dots is noise too
         far &= ~_dot_rows(centroids[small], stats[small], x_height, far)
-    boxes = stats[small][far]
-    if len(boxes) == 0:
-        return mask
-    bx, by, bw, bh = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
-    for dy in range(int(bh.max())):
-        for dx in range(int(bw.max())):
-            sel = (dy < bh) & (dx < bw)
-            mask[by[sel] + dy, bx[sel] + dx] = True
-    return mask
+    return stats[small][far][:, :4].astype(np.int64)
+
+
+def box_union(boxes: np.ndarray) -> tuple[int, int]:
+    """Pixels and 8-connected pieces of the union of ``boxes`` (x, y, w, h), as
+    ``cv2.connectedComponents`` of their mask would count them, without drawing a
+    page-sized mask: boxes touch (share a piece) when they overlap or lie side by side
+    or corner to corner, and only the pieces of several boxes are drawn, each in its
+    own box."""
+    n = len(boxes)
+    if n == 0:
+        return 0, 0
+    x0, y0 = boxes[:, 0], boxes[:, 1]
+    x1, y1 = x0 + boxes[:, 2], y0 + boxes[:, 3]  # exclusive ends
+    order = np.argsort(x0, kind="stable")
+    # pairs (i, j), j after i in x order, whose x ranges touch: x0[j] <= x1[i]
+    ends = np.searchsorted(x0[order], x1[order], side="right")
+    starts = np.arange(1, n + 1)
+    counts = np.maximum(ends - starts, 0)
+    first = np.repeat(order, counts)
+    offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    second = order[np.repeat(starts, counts) + offsets]
+    touch = (y0[second] <= y1[first]) & (y0[first] <= y1[second])
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b in zip(first[touch].tolist(), second[touch].tolist(), strict=True):
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(root(i), []).append(i)
+    pixels = 0
+    for members in groups.values():
+        if len(members) == 1:
+            k = members[0]
+            pixels += int(boxes[k, 2] * boxes[k, 3])
+            continue
+        left, top = int(x0[members].min()), int(y0[members].min())
+        crop = np.zeros((int(y1[members].max()) - top, int(x1[members].max()) - left), bool)
+        for k in members:
+            crop[y0[k] - top : y1[k] - top, x0[k] - left : x1[k] - left] = True
+        pixels += int(np.count_nonzero(crop))
+    return pixels, len(groups)
 
 
 #: Far specks above which a page is noisy and rows of dots are not looked for: scan
@@ -187,6 +247,18 @@ def may_have_specks(
     near_full = cv2.resize(near, (w, h), interpolation=cv2.INTER_NEAREST)
     n += int(cv2.countNonZero(cv2.bitwise_and(any_ink, any_ink, mask=1 - near_full)))
     return n
+
+
+def paint_boxes(gray: np.ndarray, boxes: np.ndarray, value: int = 255, grow: int = 1) -> np.ndarray:
+    """``gray`` with the ``boxes`` (x, y, w, h), grown by ``grow`` px, set to ``value``:
+    what :func:`paint` does with their mask (a square dilation of a box is the box grown),
+    without a page-sized mask."""
+    if len(boxes) == 0:
+        return gray
+    out = gray.copy()
+    for x, y, w, h in boxes.tolist():
+        out[max(0, y - grow) : y + h + grow, max(0, x - grow) : x + w + grow] = value
+    return out
 
 
 def paint(gray: np.ndarray, mask: np.ndarray, value: int = 255, grow: int = 1) -> np.ndarray:

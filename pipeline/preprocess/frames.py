@@ -34,23 +34,46 @@ class RectFrame:
     angle: float
 
 
+def labelled(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The 8-connected components of ``ink`` (non-zero = ink): their label image and
+    stats (x, y, w, h, area), the background's first (row 0)."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(
+        (ink > 0).astype(np.uint8), connectivity=8
+    )
+    return labels, stats
+
+
 def hollow_rectangles(
-    ink: np.ndarray, width: tuple[float, float], height: tuple[float, float], join: int = 0
+    ink: np.ndarray,
+    width: tuple[float, float],
+    height: tuple[float, float],
+    join: int = 0,
+    parts: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> list[RectFrame]:
     """The hollow rectangular ink components of ``ink`` (non-zero = ink) whose bounding box
     is ``width`` (min, max) wide and ``height`` (min, max) tall, in pixels.
 
     ``join``: pieces less than about twice this many pixels apart count as one component
     (a frame whose thin corner or side broke apart in the scan); its hull and ink share
-    are still those of the ink itself."""
+    are still those of the ink itself. ``parts``: :func:`labelled` of ``ink`` when the
+    caller has it already (without ``join``)."""
     mask = (ink > 0).astype(np.uint8)
-    grouped = cv2.dilate(mask, np.ones((2 * join + 1, 2 * join + 1), np.uint8)) if join else mask
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(grouped, connectivity=8)
+    if join:
+        grouped = cv2.dilate(mask, np.ones((2 * join + 1, 2 * join + 1), np.uint8))
+        labels, stats = labelled(grouped)
+    else:
+        labels, stats = parts if parts is not None else labelled(mask)
+    # the size (and, without join, the ink share) of every component at once
+    w_, h_ = stats[:, 2].astype(np.int64), stats[:, 3].astype(np.int64)
+    sized = (w_ <= width[1] + 2 * join) & (h_ <= height[1] + 2 * join)
+    sized &= (w_ >= width[0]) & (h_ >= height[0])
+    if not join:  # the component's area is its ink
+        sized &= stats[:, 4] <= MAX_INK * w_ * h_
     out: list[RectFrame] = []
-    for i in range(1, n):
-        x, y, w, h, _ = (int(v) for v in stats[i])
-        if w > width[1] + 2 * join or h > height[1] + 2 * join or w < width[0] or h < height[0]:
+    for i in np.flatnonzero(sized).tolist():
+        if i == 0:  # the background
             continue
+        x, y, w, h, _ = (int(v) for v in stats[i])
         if join:  # the ink's own bounds: the dilation widened the group by ``join``
             ys, xs = np.nonzero(
                 (labels[y : y + h, x : x + w] == i) & (mask[y : y + h, x : x + w] > 0)
