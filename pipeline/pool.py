@@ -81,7 +81,8 @@ class WorkerPool(ProcessPoolExecutor):
         # forkserver, not fork: a child forked from a parent whose OpenCV or BLAS thread
         # pools are running can deadlock in them (seen with cv2.setNumThreads).
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["__main__", "pipeline._deathsig"])
+        # bound to the run first, then the modules and models every worker needs
+        context.set_forkserver_preload(["__main__", "pipeline._deathsig", "pipeline._warm"])
         super().__init__(
             max_workers=workers,
             mp_context=context,
