@@ -1,7 +1,7 @@
 """Does the batch parent stay flat as the folder grows? Peak RSS of the parent process.
 
 Runs ``pipeline.run_batch`` in this process with a 2-worker pool (the workers are separate
-forkserver processes, so this process's peak RSS is the parent's alone) on folders of
+processes, so this process's peak RSS is the parent's alone) on folders of
 synthesized pages of two sizes, each in a fresh interpreter, and prints the peaks.
 
     python bench/parent_memory.py [--sizes 24 200]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from pipeline.vietnamese import fold_key
+
 #: "Nơi nhận:" (also "Nơi gửi", and OCR's "ơi nhận" that lost the N), folded.
 RECIPIENTS_START = re.compile(r"^(?:n\s*)?[oơ]i\s*(?:nhan|gui)\b")
 #: "Kính gửi:", folded (OCR reads "Kinh gửi", "Kính gứi").
@@ -24,6 +26,12 @@ PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:trang\s*)?(\d{1,3})[-–—\s]*$")
 #: The gazette's running header ("CÔNG BÁO/Số 685 + 686/Ngày 17-7-2014 43"), folded: its
 #: start ("44 CÔNG BÁO/..." on an even page).
 GAZETTE = re.compile(r"^(?:\d{1,4}\s+)?cong\s*bao\b")
+#: A field line of the e-signature overlay a signed government PDF carries at the top of
+#: its first page ("Ký bởi: Cổng Thông tin điện tử Chính phủ", "Email: …", "Cơ quan: …",
+#: "Thời gian ký: 28.07.2014 14:40:36 +07:00"), folded; ESIGN_ANCHOR the fields only the
+#: overlay prints ("Cơ quan:" or "Email:" alone may be the document's own).
+ESIGN_FIELD = re.compile(r"^(?:ky\s*boi|nguoi\s*ky|email|co\s*quan|thoi\s*gian\s*ky)\s*:")
+ESIGN_ANCHOR = re.compile(r"^(?:ky\s*boi|nguoi\s*ky|thoi\s*gian\s*ky)\s*:")
 #: Characters a bullet of a list is printed or OCR-read as ("~" and '"' are misread dashes).
 BULLET_CHARS = '-–—•+~*"“'
 #: A list marker at a line start: a bullet, "1." "1.2." "(1)" "a)" or a Roman "IV.".
@@ -35,3 +43,50 @@ _MERGED_BULLET = re.compile(r"(?<=[;.)])\s+(?=[-–~•+]\s)")
 def split_bullets(text: str) -> list[str]:
     """A line cut where a second bullet starts after a ";" (two list items on one line)."""
     return [p.strip() for p in _MERGED_BULLET.split(text.strip()) if p.strip()]
+
+
+#: The signer's titles a signature block prints (each may take "PHÓ " before it).
+SIGNER_TITLES = (
+    "CHỦ TỊCH",
+    "BỘ TRƯỞNG",
+    "THỨ TRƯỞNG",
+    "GIÁM ĐỐC",
+    "TỔNG GIÁM ĐỐC",
+    "BÍ THƯ",
+    "THỦ TƯỚNG",
+    "TRƯỞNG BAN",
+    "CHÁNH VĂN PHÒNG",
+    "CỤC TRƯỞNG",
+    "VỤ TRƯỞNG",
+    "TỔNG CỤC TRƯỞNG",
+    "TRƯỞNG PHÒNG",
+    "CHÁNH ÁN",
+    "VIỆN TRƯỞNG",
+    "THỐNG ĐỐC",
+    "CHÁNH THANH TRA",
+    "TRƯỞNG ĐOÀN",
+    "HIỆU TRƯỞNG",
+    "CHỦ NHIỆM",
+    "TỔNG THƯ KÝ",
+)
+#: The folded words of the signer's titles and of the T/M, TM., KT., Q., TL., TUQ. markers:
+#: what a signature block's title lines are made of.
+SIGNATURE_WORDS = frozenset(w for t in SIGNER_TITLES for w in fold_key(t).split()) | {
+    "pho",
+    "tm",
+    "kt",
+    "q",
+    "tl",
+    "tuq",
+}
+
+
+def is_signature_word(text: str) -> bool:
+    """A signature block's word, specks and punctuation round it left out: a title or
+    marker word in capitals (THỦ, TƯỚNG, KT, PHÓ) or a name-like word (Hồng, Hà)."""
+    core = "".join(c for c in text if c.isalpha())
+    if len(core) < 2:
+        return False
+    if core.isupper():
+        return fold_key(core) in SIGNATURE_WORDS
+    return core[0].isupper() and core[1:].islower()

@@ -20,7 +20,6 @@ import json
 import logging
 import os
 import time
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -51,7 +50,7 @@ from pipeline.plan import (
     display_name,
     plan_batch,
 )
-from pipeline.pool import WorkerPool
+from pipeline.pool import WorkerDiedError, WorkerPool
 from pipeline.process import PipelineConfig, assemble, correct_one, recognize
 from pipeline.progress import NullProgress, Progress
 from pipeline.quality import document_quality
@@ -279,8 +278,7 @@ class _Task:
     index: int
     fn: Callable[..., Any]
     args: tuple[Any, ...]
-    generation: int = 0  # which pool it ran on (a crash breaks every task of that pool)
-    crashes: int = 0  # pool crashes it was in flight for
+    crashes: int = 0  # times the worker running it died
 
 
 class WorkerCrashError(VnocrError):
@@ -317,10 +315,6 @@ def run_batch(
     again resumes.
     """
     config = config or BatchConfig()
-    if executor is None:  # a script without the __main__ guard: say so before any process
-        from pipeline.mainguard import require_main_guard
-
-        require_main_guard(config.workers or os.cpu_count() or 1)
     progress = progress or NullProgress()
     out_dir = Path(out_dir)
     plan = _as_plan(inputs, out_dir, config, State(out_dir))
@@ -403,10 +397,6 @@ class _Runner:
         self.fingerprint = config.pipeline.fingerprint()
         self.results: list[FileResult] = []
         self.pending: dict[Future[Any], _Task] = {}
-        self.generation = 0  # bumped each time a crashed pool is replaced
-        self.suspects: deque[_Task] = deque()  # in flight when a worker died: rerun alone
-        self.alone: _Task | None = None  # the suspect running by itself now
-        self._lost_since: float | None = None  # when a dead worker was first seen
         self.interrupted = False
         self.terminated = False
         self.stop = False
@@ -430,8 +420,6 @@ class _Runner:
                 done, _ = wait(list(self.pending), timeout=1.0, return_when=FIRST_COMPLETED)
                 for future in done:
                     self._collect(future)
-                if not done:
-                    self._watch_pool()
         except KeyboardInterrupt as e:
             self.interrupted = True
             self.terminated = isinstance(e, Terminated)
@@ -493,16 +481,6 @@ class _Runner:
         return todo
 
     def _fill(self, feed: Iterator[tuple[Job, str, int]], window: int) -> None:
-        if self.suspects or self.alone is not None:  # after a crash: suspects one by one
-            if not self.pending:
-                self.alone = None
-                while self.suspects and self.alone is None:
-                    task = self.suspects.popleft()
-                    if not task.doc.failed:
-                        self.alone = task
-                        self._submit(task)
-            if self.suspects or self.alone is not None:
-                return
         while len(self.pending) < window and not self.stop:
             item = next(feed, None)
             if item is None:
@@ -514,7 +492,6 @@ class _Runner:
                 self._submit(_Task("page", doc, index, _page_task, args))
 
     def _submit(self, task: _Task) -> None:
-        task.generation = self.generation
         try:
             future = self.executor.submit(_timed, task.fn, *task.args)
         except (BrokenProcessPool, RuntimeError) as e:  # a broken pool we cannot replace
@@ -524,48 +501,27 @@ class _Runner:
             return
         self.pending[future] = task
 
-    def _watch_pool(self) -> None:
-        """A worker died and the pool has not said so for 3 s: treat it as broken."""
-        lost = isinstance(self.executor, WorkerPool) and self.executor.lost_worker()
-        if not lost:
-            self._lost_since = None
-            return
-        now = time.monotonic()
-        if self._lost_since is None:
-            self._lost_since = now
-        elif now - self._lost_since > 3.0:
-            self._lost_since = None
-            for future, task in list(self.pending.items()):
-                del self.pending[future]
-                future.cancel()
-                self._crashed(task)
-
-    def _crashed(self, task: _Task) -> None:
-        """A worker died: replace the pool once and rerun what was in flight. What is in
-        flight at a second crash runs alone, one task at a time; a task that crashes
-        while alone fails its document (a page that kills its worker twice fails alone)."""
-        if task.generation == self.generation:
-            self.generation += 1
-            self.executor = self.executor.rebuild()  # type: ignore[attr-defined]
-            log.warning("a worker process died; restarted the pool, rerunning its pages")
-        if task is self.alone:
-            self.alone = None
-            where = f"page {task.index + 1}" if task.kind == "page" else "assembling"
-            error = WorkerCrashError(
-                f"{task.doc.job.name}: {where}: the worker process died twice on it "
-                "(a crash in Tesseract or OpenCV, or out of memory)"
-            )
-            if not task.doc.failed:
-                task.doc.failed = True
-                self._fail(task.doc, error)
-            return
+    def _crashed(self, task: _Task, error: BaseException) -> None:
+        """The worker running ``task`` died (only that task is lost: pipeline.pool). Run it
+        again once, as most crashes are one-off (the OOM killer); a task whose worker dies
+        twice fails its document, and the rest of the batch goes on."""
         if task.doc.failed:
             return
         task.crashes += 1
-        if task.crashes == 1 and not self.suspects:
-            self._submit(task)  # most crashes are one-off (OOM killer): rerun at once
-        else:
-            self.suspects.append(task)
+        where = f"page {task.index + 1}" if task.kind == "page" else "assembling"
+        name = task.doc.job.name
+        if task.crashes == 1:
+            log.warning("%s: %s: %s; running it again", name, where, error)
+            self._submit(task)
+            return
+        task.doc.failed = True
+        self._fail(
+            task.doc,
+            WorkerCrashError(
+                f"{name}: {where}: the worker process died twice on it "
+                "(a crash in Tesseract or OpenCV, or out of memory)"
+            ),
+        )
 
     def _collect(self, future: Future[Any]) -> None:
         task = self.pending.pop(future)
@@ -573,11 +529,9 @@ class _Runner:
         error = future.exception()
         if isinstance(error, MissingDependencyError):
             raise error
-        if isinstance(error, BrokenProcessPool) and hasattr(self.executor, "rebuild"):
-            self._crashed(task)
+        if isinstance(error, WorkerDiedError):
+            self._crashed(task, error)
             return
-        if task is self.alone:
-            self.alone = None
         if error is not None:
             if not doc.failed:
                 doc.failed = True

@@ -1,6 +1,6 @@
 """``PR_SET_PDEATHSIG``: a process asks Linux to signal it when its parent dies.
 
-Kept apart from pipeline.pool so the forkserver can load it without OpenCV and the rest.
+Kept apart so that a worker process can set it first thing, before OpenCV and the rest load.
 """
 
 from __future__ import annotations

@@ -277,6 +277,11 @@ class Header:
     #: on OCR'd pages (word boxes and confidences); a plain text gives none. Added in
     #: schema version 2 without a bump: files without it load with none.
     handwritten: tuple[str, ...] = ()
+    #: the month of a date line whose month is printed but whose day was left blank or
+    #: could not be read ("ngày    tháng 5 năm 2019"): ``date`` holds whole dates only, and
+    #: ``year`` the year. None when ``date`` is set or no month was read. Added in schema
+    #: version 2 without a bump: files without it load with none.
+    month: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -534,8 +539,9 @@ def _header(data: dict[str, Any] | None) -> Header | None:
     for key in ("addressees", "unreadable", "handwritten"):
         if key in known:
             known[key] = tuple(known[key])
-    if "year" in known and known["year"] is not None:
-        known["year"] = int(known["year"])
+    for key in ("year", "month"):
+        if key in known and known[key] is not None:
+            known[key] = int(known[key])
     if "number" in known:
         known["number"] = str(known["number"])
     return Header(**known)

@@ -150,7 +150,8 @@ def test_kill_9_mid_batch_then_rerun_gives_identical_outputs(tmp_path: Path) -> 
     proc.wait()
     partial = state.read_text().count("\n")
     assert 1 <= partial < 10, "the kill came too late to test anything"
-    rerun = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    loud = [a for a in cmd if a != "-q"]  # the closing line says what was up to date
+    rerun = subprocess.run(loud, capture_output=True, text=True, check=False)
     assert rerun.returncode == 0, rerun.stderr
     assert "up to date" in rerun.stdout
     assert _outputs(out) == _outputs(reference)

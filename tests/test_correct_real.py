@@ -325,3 +325,84 @@ def test_markless_text_read_as_the_lm_reads_its_corpus(
 def test_tu_in_body_text_stays_an_abbreviation(corr: Corrector) -> None:
     out = _fix("Ban Thuong vu TU chi dao cac co quan ve thue VAT", corr)
     assert " TU " in out and out.endswith("VAT")
+
+
+def test_capitals_repeated_on_the_page_are_an_abbreviation(corr: Corrector) -> None:
+    text = "Thỏa thuận công nhận lẫn nhau\n(MRA)\nCác MRA được ký kết; MRA có hiệu lực."
+    assert _fix(text, corr) == text
+    assert _fix("các cơ quan và HHIỆN tốt", corr) == "các cơ quan và hiện tốt"  # once: a misreading
+
+
+def test_words_with_a_slash_are_read_by_the_lm(corr: Corrector) -> None:
+    # "định/công": the LM sees "cố định" and "công cụ", not a word it does not know
+    out = _fix("thanh lý tài sản có định/công cụ dụng cụ lâu bền/vật liệu thu hồi", corr)
+    assert out == "thanh lý tài sản cố định/công cụ dụng cụ lâu bền/vật liệu thu hồi"
+
+
+def test_capital_line_with_one_lost_mark() -> None:
+    """BỆNH VIÊN read with low confidence in a line of capitals: the marks of capitals are
+    small and crowded, so the word the line makes wins ("BỆNH VIỆN")."""
+    from pipeline.correct import correct_document
+
+    words = [("SỞ", 0.95), ("Y", 0.95), ("TẾ", 0.95), ("TỈNH", 0.95), ("BẮC", 0.95), ("NINH", 0.95)]
+    head = Line(tuple(Word(w, conf=c) for w, c in words))
+    line = Line(
+        tuple(
+            Word(w, conf=c)
+            for w, c in [
+                ("BỆNH", 0.95),
+                ("VIÊN", 0.45),
+                ("ĐA", 0.92),
+                ("KHOA", 0.92),
+                ("TỈNH", 0.92),
+            ]
+        ),
+        block=1,
+    )
+    doc = Document("x.png", pages=(Page(0, (head, line)),))
+    fixed = correct_document(doc)
+    assert fixed.pages[0].lines[1].text == "BỆNH VIỆN ĐA KHOA TỈNH"
+    said = ["các", "sinh", "viên", "đã", "tham", "gia"]
+    body = Line(tuple(Word(w, conf=0.45 if w == "viên" else 0.95) for w in said), block=1)
+    same = correct_document(Document("y.png", pages=(Page(0, (head, body)),)))
+    assert same.pages[0].lines[1].text == "các sinh viên đã tham gia"
+
+
+@pytest.mark.parametrize(
+    "raw,want",
+    [
+        # mark-less OCR (-l eng): a marked vowel as tall as a capital ("BO" for "Bộ")
+        (
+            "1. BO Tu phap chu tri, phoi hop voi BO Quoc",
+            "1. Bộ Tư pháp chủ trì, phối hợp với Bộ Quốc",
+        ),
+        # ... and a horn read as "?" or "’", after the word or inside it
+        ("Can cv? Luat To chuc Chinh phu", "Căn cứ Luật Tổ chức Chính phủ"),
+        ("cac co quan to chi?c thi?c hien", "các cơ quan tổ chức thực hiện"),
+    ],
+)
+def test_markless_ocr_signs_for_marks(raw: str, want: str, corr: Corrector) -> None:
+    assert _fix(raw, corr) == want
+
+
+def test_capitals_between_capitals_stay(corr: Corrector) -> None:
+    assert _fix("BO TU PHAP", corr) == "BỘ TƯ PHÁP"
+
+
+@pytest.mark.parametrize(
+    "raw,want",
+    [
+        # the slash between a law code's year and its type, lost
+        ("theo Nghị quyết số 25/2026NQ-CP của", "theo Nghị quyết số 25/2026/NQ-CP của"),
+        ("Luật số 5/2020QH14 và", "Luật số 5/2020/QH14 và"),
+        # the number ending a segment of capitals, read with a look-alike
+        ("Báo cáo thẩm tra số 1006/BC-UBXHI5 ngày", "Báo cáo thẩm tra số 1006/BC-UBXH15 ngày"),
+    ],
+)
+def test_code_shapes_repaired(raw: str, want: str, corr: Corrector) -> None:
+    assert _fix(raw, corr) == want
+
+
+@pytest.mark.parametrize("kept", ["năm 2025/2026 học", "mã 2710.19.20 và", "Công văn 12/CT-TTg"])
+def test_code_shapes_that_stay(kept: str, corr: Corrector) -> None:
+    assert _fix(kept, corr) == kept

@@ -268,3 +268,87 @@ def test_a_header_saved_before_handwritten_existed_still_loads() -> None:
     header = Document.from_dict(data).header
     assert header is not None and header.handwritten == () and header.symbol == "12/BTC"
     assert parse("BỘ TÀI CHÍNH\nSố: (555 /BTC-PTHT\n").header.handwritten == ()  # text only
+
+
+def _seal_sheet(with_seal: bool) -> np.ndarray:
+    """Ink mask of a signature block: title and name lines in text size, a pen stroke
+    across, and (``with_seal``) a seal's two rings printed over them, joined to it all."""
+    ink = np.zeros((1400, 1600), np.uint8)
+    for y, text in ((300, "KT. THU TUONG"), (370, "PHO THU TUONG"), (800, "Tran Hong Ha")):
+        cv2.putText(ink, text, (620, y), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 255, 4)
+    for y in range(100, 1300, 60):  # a page of body text round it
+        cv2.putText(ink, "ve viec ban hanh quy che", (60, y), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 255, 3)
+    cv2.line(ink, (500, 620), (1500, 520), 255, 5)  # the signer's stroke
+    if with_seal:
+        cv2.circle(ink, (620, 560), 230, 255, 12)
+        cv2.circle(ink, (620, 560), 160, 255, 6)
+    return ink
+
+
+def test_seal_ring_is_found_through_the_text_and_strokes_joined_to_it() -> None:
+    from pipeline.preprocess.rings import seal_rings
+
+    rings = seal_rings(_seal_sheet(True), 45.0)
+    assert len(rings) == 1
+    r = rings[0]
+    assert abs(r.x - 620) <= 10 and abs(r.y - 560) <= 10 and abs(r.r - 230) <= 12  # outer ring
+    assert seal_rings(_seal_sheet(False), 45.0) == []  # text and strokes make no ring
+
+
+@pytest.mark.parametrize(
+    ("block", "want"),
+    [
+        # the KT. line hidden by the seal: the title printed twice is KT. X / PHÓ X
+        ("TƯỚNG\nTƯỞNG\n\nTrần Hồng Hà", (("KT. THỦ TƯỚNG",), "PHÓ THỦ TƯỚNG", "Trần Hồng Hà")),
+        (
+            "THỦ TƯỚNG\nTHỦ TƯỚNG\n\nSư Go Trần Hồng Hà",
+            (("KT. THỦ TƯỚNG",), "PHÓ THỦ TƯỚNG", "Trần Hồng Hà"),
+        ),
+        # junk before the title: no KT. line is made up, the deputy's title still holds
+        ("F NG CHỦ NHIỆM\nNHIỆM\n\nMai Thị Thu Vân", ((), "PHÓ CHỦ NHIỆM", "Mai Thị Thu Vân")),
+        # the first title is the signer's; the one above the name is his rank
+        ("CHỦ TỊCH\n\nPHÓ THỦ TƯỚNG\nLê Thành Long", ((), "CHỦ TỊCH", "Lê Thành Long")),
+        ("TỊCH\n\nTƯỚNG\nLê Thành Long", ((), "CHỦ TỊCH", "Lê Thành Long")),
+        # a family name read with a wrong mark, and "Nguyên" for "Nguyễn"
+        (
+            "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\n\nĐó Thành Trung",
+            (("KT. BỘ TRƯỞNG",), "THỨ TRƯỞNG", "Đỗ Thành Trung"),
+        ),
+        ("CHỦ TỊCH\n\nNguyên Văn An", ((), "CHỦ TỊCH", "Nguyễn Văn An")),
+        # a name not starting with a family name is left as read
+        ("CHỦ TỊCH\n\nKsor Phước Hà", ((), "CHỦ TỊCH", "Ksor Phước Hà")),
+    ],
+)
+def test_signature_block_read_through_a_seal(block: str, want: tuple) -> None:
+    sig = parse("Nơi nhận:\n- Lưu: VT.\n\n" + block + "\n").signature
+    assert sig is not None
+    assert (sig.on_behalf, sig.position, sig.name) == want
+
+
+def test_title_a_seal_garbled_at_the_end_of_a_recipient_line_is_the_signature() -> None:
+    text = (
+        "Nơi nhận: KT. BỘ TRƯỞNG\n- Như trên (theo danh sách); TPEI( TRƯỞNG\n"
+        "- UBND các tỉnh, TP. HCM;\n- Lưu: VT.\n\nĐỗ Thành Trung\n"
+    )
+    doc = parse(text)
+    assert doc.signature is not None
+    assert (doc.signature.position, doc.signature.name) == ("THỨ TRƯỞNG", "Đỗ Thành Trung")
+    assert doc.recipients == ("Như trên (theo danh sách)", "UBND các tỉnh, TP. HCM", "Lưu: VT")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not SCANNED2.exists(), reason="../shared/real/scanned2 is not there")
+def test_signature_under_a_black_seal_is_read_again_through_the_ring() -> None:
+    """A tune page of scanned2: the seal joins the title, the signer's strokes and the
+    name into one blot; the first reading gets "IỦ TƯỚNG", '"ƯỚNG' and "Hà"."""
+    from pipeline.process import PipelineConfig, assemble, recognize_page
+
+    image = load_page(SCANNED2 / "vgp-ttg-2243-qd-2025_last.pdf", 0)
+    page, _ = recognize_page(image, PipelineConfig())
+    sig = assemble("p.pdf", [page], PipelineConfig()).signature
+    assert sig is not None
+    assert (sig.on_behalf, sig.position, sig.name) == (
+        ("KT. THỦ TƯỚNG",),
+        "PHÓ THỦ TƯỚNG",
+        "Trần Hồng Hà",
+    )

@@ -381,7 +381,8 @@ def test_main_writes_and_prints(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 def test_the_command_names_a_bad_output_folder_or_source_in_one_line(tmp_path: Path) -> None:
     """`vnocr synth -o FILE`: exit 5 (an output problem, as `vnocr run -o FILE`) before any
-    rendering; an unreadable source: exit 2 (an input problem); no traceback either way."""
+    rendering; an unreadable source: exit 2 (an input problem); a font size PIL cannot
+    draw: exit 1 (bad arguments); no traceback in any case."""
     import subprocess
     import sys
 
@@ -393,6 +394,9 @@ def test_the_command_names_a_bad_output_folder_or_source_in_one_line(tmp_path: P
         ([str(src), "-o", str(existing)], ExitCode.output_error, "is a file, not a folder"),
         ([str(tmp_path / "nope.txt"), "-o", str(tmp_path / "o")], ExitCode.input_file, "nope"),
     ]
+    for size in ("0", "nan", "1e9"):  # PIL's errors, before: exit 15
+        args = [str(src), "-o", str(tmp_path / "o"), "--font-size", size]
+        cases.append((args, ExitCode.bad_args, "expected points over 4"))
     for args, code, said in cases:
         proc = subprocess.run(
             [sys.executable, "-m", "pipeline", "synth", *args],
@@ -403,7 +407,8 @@ def test_the_command_names_a_bad_output_folder_or_source_in_one_line(tmp_path: P
         )
         assert proc.returncode == code, proc.stderr
         assert said in proc.stderr and "Traceback" not in proc.stderr
-        assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+        lines = proc.stderr.strip().splitlines()
+        assert said in lines[-1] and (code == ExitCode.bad_args or len(lines) == 1), lines
     assert existing.read_text(encoding="utf-8") == "kept"
     assert not (tmp_path / "o").exists()
 

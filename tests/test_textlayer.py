@@ -169,13 +169,30 @@ def test_real_hidden_ocr_layer_is_ignored() -> None:
         assert layer is not None and not layer.usable()
 
 
+def page_content(path: Path) -> bytes:
+    """The PDF without its annotations (an e-signature widget's box is not page text)."""
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            if "/Annots" in page.obj:
+                del page.obj["/Annots"]
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+
+@pytest.mark.slow  # five real files, 20 pages
 @pytest.mark.skipif(not SHARED.exists(), reason="../shared/real is not here")
 def test_real_born_digital_pages_give_the_layer_words(tmp_path: Path) -> None:
-    """Each born-digital document's text holds the words of its layer (pdftotext's)."""
-    for pdf in sorted((SHARED / "digital").glob("*.pdf"))[:2]:
+    """Each born-digital document's text holds the words of its layer (pdftotext's, of
+    the pages' content: the Gazette's e-signature box is a form field, kept as a mark)."""
+    files = sorted((SHARED / "digital").glob("*.pdf"))
+    assert len(files) == 5
+    for pdf in files:
         doc: Document = ocr_file(pdf)
-        layer = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True)
-        want, got = Counter(layer.stdout.split()), Counter(doc.text.split())
+        layer = subprocess.run(
+            ["pdftotext", "-", "-"], input=page_content(pdf), capture_output=True
+        )
+        want, got = Counter(layer.stdout.decode().split()), Counter(doc.text.split())
         recall = sum(min(n, got[w]) for w, n in want.items()) / sum(want.values())
         assert recall >= 0.995, (pdf.name, recall)
         (step,) = [s for s in doc.steps if s.stage == "textlayer"]

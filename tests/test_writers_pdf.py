@@ -251,3 +251,31 @@ def test_words_land_on_their_boxes_on_a_rotated_page(tmp_path: Path, rotate: int
         assert word.box is not None
         assert abs(cx - (word.box.left + word.box.right) / 2) < 15, (rotate, word.text, cx)
         assert abs(cy - (word.box.top + word.box.bottom) / 2) < 15, (rotate, word.text, cy)
+
+
+@needs_poppler
+def test_touching_words_and_a_tall_speck_stay_apart_in_pdftotext(tmp_path: Path) -> None:
+    """pdftotext ignores spaces and joins glyphs closer than 0.1 em: a speck read as "I"
+    overlapping the next word, or a tall speck swelling its line over the next line, must
+    not glue words together (as they did on the VGP scans: "Ivề", "28khutháng")."""
+    from pipeline.document import Box, Line, Page, Word
+    from pipeline.io import load_page
+
+    src = pikepdf.new()
+    src.add_blank_page(page_size=(595, 842))
+    src.save(tmp_path / "in.pdf")
+    height, width = load_page(tmp_path / "in.pdf", 0).pixels.shape[:2]
+    first = (
+        Word("định", Box(400, 300, 520, 356)),
+        Word("I", Box(560, 310, 575, 325)),  # a speck inside the next word's box
+        Word("về", Box(568, 300, 640, 356)),
+        Word("khu", Box(700, 300, 800, 460)),  # a speck read into a word, 160 px tall
+        Word("thành", Box(840, 300, 990, 356)),
+    )
+    second = (Word("ngày", Box(400, 400, 520, 456)), Word("tháng", Box(560, 400, 700, 456)))
+    lines = (Line(first, Box(400, 300, 990, 460)), Line(second, Box(400, 400, 700, 456)))
+    page = Page(0, lines, width, height, 300, source_width=width, source_height=height)
+    doc = Document("in.pdf", (page,))
+    out = pipeline.write(doc, "pdf", tmp_path / "out.pdf", source=tmp_path / "in.pdf")
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    assert Counter(text.split()) == Counter(doc.text.split()), text

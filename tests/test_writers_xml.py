@@ -110,3 +110,20 @@ def test_hocr_is_xhtml_with_every_word_boxed(
         for e in root.xpath("//h:div[@class='ocr_carea']", namespaces=x)
     }
     assert {"title", "body", "signature"} <= kinds
+
+
+def test_hocr_passes_the_hocr_spec_validator(
+    scan_pdf_doc: tuple[Path, Document], fax_tif_doc: tuple[Path, Document], tmp_path: Path
+) -> None:
+    """hocr-spec (the reference implementation of the hOCR 1.2 checks) finds nothing wrong:
+    elements and their nesting, properties and their values, the capabilities declared.
+    Its property list is closed, so our one engine-specific property, ``x_kind`` (like
+    Tesseract's own ``x_size``), is taken out first."""
+    from hocr_spec import HocrValidator
+
+    for n, (_, doc) in enumerate((scan_pdf_doc, fax_tif_doc)):
+        out = pipeline.write(doc, "hocr", tmp_path / f"{n}.hocr")
+        checked = tmp_path / f"{n}.checked.hocr"
+        checked.write_text(re.sub(r"; x_kind \w+", "", out.read_text("utf-8")), "utf-8")
+        report = HocrValidator("standard").validate(str(checked))
+        assert report.is_valid(), report.format("text")

@@ -100,6 +100,8 @@ def word_cands(corr: Corrector, t: Token, cands: Cands, line: list[Token], k: in
         return cands
     prev = line[k - 1].core if k and not line[k - 1].trail and not t.lead else ""
     nxt = line[k + 1].core if k + 1 < len(line) and not t.trail and not line[k + 1].lead else ""
+    # a neighbour of alternatives ("có định/công cụ"): the word next to this one
+    prev, nxt = prev.rpartition("/")[2], nxt.partition("/")[0]
     if not (prev.isalpha() or nxt.isalpha()):
         return cands
     key = (low, prev.lower(), nxt.lower())
@@ -189,14 +191,24 @@ def _neighbour_forms(lex: Lexicon, nb: str, partners: frozenset[str]) -> frozens
 
 def doubt(corr: Corrector, t: Token, cands: Cands) -> Cands:
     """Cheaper alternatives for a known syllable that the OCR read with low confidence."""
-    if not corr.lex.is_syllable(t.core):
-        return cands
     boost = 0.0
     for limit, b in corr.config.conf_boost:
         if t.conf < limit:  # type: ignore[operator]
             boost = b
             break
-    if not boost:
+    return _cheaper(corr, t, cands, boost)
+
+
+def caps_doubt(corr: Corrector, t: Token, cands: Cands) -> Cands:
+    """Cheaper alternatives for a known syllable in a line of capitals: their marks are
+    small and crowded, and a dot below or a hook is lost more often ("BỆNH VIÊN")."""
+    return _cheaper(corr, t, cands, corr.config.caps_boost)
+
+
+def _cheaper(corr: Corrector, t: Token, cands: Cands, boost: float) -> Cands:
+    """``cands`` with every spelling but the token's own ``boost`` cheaper (never below
+    ``doubt_floor``); a token that is no known syllable keeps its costs."""
+    if not boost or not corr.lex.is_syllable(t.core):
         return cands
     key = (id(cands), boost)
     memo = corr.memo.doubt

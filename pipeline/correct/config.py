@@ -59,6 +59,10 @@ class CorrectConfig:
     )
     doubt_floor: float = _setting(0.5, "... but never below this cost")
     word_bonus: float = _setting(1.0, "a tone that makes a word with a neighbour costs less")
+    # marks over and under capitals are small and crowded (a lost dot below: "BỆNH VIÊN")
+    caps_boost: float = _setting(
+        0.6, "in a line of capitals, a known syllable costs this much less to change"
+    )
     gate_valid: float = _setting(0.93, "share of known syllables above which a block is good")
     gate_marked: float = _setting(0.25, "... provided this share of its words carries marks")
     gate_min_words: int = _setting(4, "smaller blocks take the gate of their whole page")

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from pipeline.channel import obs_key
 from pipeline.correct.candidates import Cands, tone_drop_cost
-from pipeline.correct.choices import TONES_ONLY, doubt, token_cands, word_cands
+from pipeline.correct.choices import (
+    TONES_ONLY,
+    caps_doubt,
+    doubt,
+    fixed_cands,
+    token_cands,
+    word_cands,
+)
 from pipeline.correct.config import Mode, Regime
 from pipeline.correct.context import Corrector
 from pipeline.correct.decode import decode_all
@@ -40,8 +49,11 @@ from pipeline.correct.tokens import (
     starts_marker,
     tone_form,
 )
+from pipeline.lexicon import Lexicon
 
 Sentence = list[tuple[Token, Cands]]
+#: Words with a slash between them, kept as read: "định/công", "bền/vật"
+_ALTERNATIVES = re.compile(r"^[^\W\d_]+(?:/[^\W\d_]+)+$")
 
 
 def correct_lines(corr: Corrector, lines: list[list[Token]], blocks: list[int]) -> None:
@@ -59,7 +71,7 @@ def correct_lines(corr: Corrector, lines: list[list[Token]], blocks: list[int]) 
         if toks:
             heading[toks[0].line] = len(ups) >= 6 and sum(ups) >= 0.9 * len(ups)
     pending = _sentences(corr, lines, list(by_block.values()))
-    _decide(corr, pending, heading)
+    _decide(corr, pending, heading, lines)
     for idx in by_block.values():  # a block's lines run on: "hoặc" / "SaO lục"
         body = [i for i in idx if lines[i] and not heading[lines[i][0].line]]
         # a line after a full line of body text (not a numbered title) goes on with its
@@ -101,12 +113,28 @@ def _guard_rails(corr: Corrector, lines: list[list[Token]]) -> None:
         code_pieces(toks)
         stray_letter(toks, lex)
         term_number(toks)
+    _repeated_capitals([t for toks in lines for t in toks], lex)
     for a, b in zip(lines, lines[1:], strict=False):  # a date broken over two lines
         if a and b:
             date_fix(a[-3:] + b[:3])
     list_end_fix(lines)
     marker_fix(lines)
     repeated_codes([t for toks in lines for t in toks])
+
+
+def _repeated_capitals(toks: list[Token], lex: Lexicon) -> None:
+    """Capitals that are no syllable with or without marks ("MRA"), read the same way
+    twice or more on the page, are the document's abbreviation ("(MRA)" defined, then
+    used): OCR seldom garbles a word the same way twice. They are kept."""
+    seen: dict[str, list[Token]] = {}
+    for t in toks:
+        c = t.core
+        if t.kind == Kind.WORD and t.new is None and len(c) >= 2 and c.isupper():
+            seen.setdefault(c, []).append(t)
+    for core, same in seen.items():
+        if len(same) >= 2 and not lex.candidates(core.lower()):
+            for t in same:
+                t.kind = Kind.FIXED
 
 
 def _sentences(
@@ -143,7 +171,10 @@ def _sentences(
             for k, t in enumerate(lines[i]):
                 if caps and _folded_abbreviation(corr, t):
                     t.kind = Kind.WORD  # "THONG TU": in a capital line, the "TƯ" of "THÔNG TƯ"
-                if any(ch.isalnum() for ch in t.core):
+                if t.kind == Kind.FIXED and _ALTERNATIVES.match(t.core):
+                    # "định/công": the LM reads both words ("tài sản cố định", "công cụ")
+                    seq.extend((t, fixed_cands(corr, w)) for w in t.core.split("/"))
+                elif any(ch.isalnum() for ch in t.core):
                     # a token of punctuation only ("-" in "Độc lập - Tự do") is no word
                     # to the LM: its corpus drops such tokens, so it breaks no context
                     seq.append((t, _position(corr, t, mode, regime, drop, lines[i], k)))
@@ -217,10 +248,37 @@ def _position(
         c = word_cands(corr, t, c, line, k)
     if t.conf is not None and regime == Regime.VIE and len(c.words) > 1:
         c = doubt(corr, t, c)
+    if mode == Mode.GOOD and t.kind == Kind.WORD and len(c.words) > 1 and _capital_line(line):
+        c = caps_doubt(corr, t, c)
     return c
 
 
-def _decide(corr: Corrector, pending: list[Sentence], heading: dict[int, bool]) -> None:
+#: Signs mark-less OCR prints after a word for the horn or hook of its vowel ("cu?",
+#: "tu’"), and the letters of a syllable that have a horn or a hook above
+_SIGN_MARKS = frozenset("?’'")
+_HOOKED = frozenset("ưứừửữựơớờởỡợảẩẳẻểỉỏổởủửỷ")
+
+
+def _marks_read_tall(t: Token, new: str, lines: list[list[Token]]) -> bool:
+    """A short word read in capitals only because its marked vowels stand as tall as
+    capitals ("BO" for "Bộ", "CO" for "Có"), between words that are not in capitals."""
+    if len(new) < 2 or len(t.core) != len(new) or not t.core.isupper() or len(new) > 4:
+        return False
+    if not all(ch != low for ch, low in zip(t.core[1:].lower(), new[1:].lower(), strict=True)):
+        return False  # every capital after the first reads as a marked letter
+    line = lines[t.line] if t.line < len(lines) else []
+    around = [
+        x.core for x in line if abs(x.index - t.index) == 1 and any(ch.isalpha() for ch in x.core)
+    ]
+    return bool(around) and not any(w.isupper() for w in around)
+
+
+def _decide(
+    corr: Corrector,
+    pending: list[Sentence],
+    heading: dict[int, bool],
+    lines: list[list[Token]],
+) -> None:
     """Search the sentences and write the chosen spellings into their tokens."""
     # nothing to search where every position has one candidate
     choose = [i for i, s in enumerate(pending) if any(len(c.words) > 1 for _, c in s)]
@@ -242,7 +300,16 @@ def _decide(corr: Corrector, pending: list[Sentence], heading: dict[int, bool]) 
             new = match_case(t.core, tone_form(word, style))
             if heading.get(t.line) and new[:1].isupper():
                 new = new.upper()
+            elif t.gate.endswith(Regime.MARKLESS) and _marks_read_tall(t, new, lines):
+                new = new[0] + new[1:].lower()  # "1. BO Tu phap": Bộ
             if new != t.core:
                 t.new = new
                 t.score = round(float(c.cost[j]), 3)
                 t.reason = t.gate
+            if (
+                t.gate.endswith(Regime.MARKLESS)
+                and t.trail[:1] in _SIGN_MARKS
+                and any(ch in _HOOKED for ch in word)
+            ):
+                t.new = t.new or t.core
+                t.new_trail = t.trail[1:]  # "ct?" -> "cứ": the "?" was its horn

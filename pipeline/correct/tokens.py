@@ -23,8 +23,9 @@ ROMAN = re.compile(r"^M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3
 _VIET_ONLY = frozenset("ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĩũ")
 VIET_RE = re.compile("[" + "".join(sorted(_VIET_ONLY)) + "]")
 #: Signs OCR prints for a letter with its marks inside a word: a currency sign for a
-#: marked vowel ("vi€c", "thu£"), a section or degree sign for a small letter ("đơn v§")
-SIGN_LETTERS = "€£¢¥₫§©®°"
+#: marked vowel ("vi€c", "thu£"), a section or degree sign for a small letter ("đơn v§"),
+#: a question mark or an apostrophe for a horn (mark-less OCR: "thi?c", "thu’c")
+SIGN_LETTERS = "€£¢¥₫§©®°?’"
 _GARBLE = frozenset("0134568@&$|{}()[]/\\!" + SIGN_LETTERS)
 SLASH_MARKER = re.compile(r"^[a-zđA-ZĐ]/$")  # list marker "b/" (a/, b/, c/ ...)
 _SLASH_ABBR = re.compile(r"^[a-zđA-ZĐ](?:/[a-zđA-ZĐ])+$")  # v/v, k/t, t/m: one letter a word

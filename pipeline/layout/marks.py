@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from pipeline.anatomy import is_signature_word
 from pipeline.document import Box, Line, Word, enclosing
 from pipeline.layout.geometry import Frame, split_line
 from pipeline.vietnamese import fold_key
@@ -272,8 +273,10 @@ def word_mark(
     for seal in seals:
         if _in_ring(box, seal):
             inside = sum(1 for w in line.words if w.box is not None and _in_ring(w.box, seal))
-            # printed text under a seal: a confident word on a line that runs out of the ring
-            if conf >= 0.75 and inside <= len(line.words) / 2 and len(word.text) >= 2:
+            # printed text under a seal: a confident word, or a title or name word (the
+            # ring's ink lowers its confidence), on a line that runs out of the ring
+            sure = conf >= 0.75 or _signer_word(word.text)
+            if sure and inside <= len(line.words) / 2 and len(word.text) >= 2:
                 return None
             return SEAL
     if box.height > 2.6 * frame.line_height and box.width < 1.5 * box.height:
@@ -312,11 +315,26 @@ def line_mark(line: Line, frame: Frame, seals: list[Box]) -> str | None:
     mean = sum(confs) / len(confs) if confs else 1.0
     if _in_margin(line, frame):
         return MARGIN
+    if _title_line(line):
+        return None  # a signature title read unsurely through a seal ("TƯỞNG" at 0.15)
     if confs and max(confs) < 0.6 and mean < 0.45 and not _flush_print(line, frame):
         if _NUMBER_ONLY.match(text) and _letter_sized(line, frame):
             return None  # a page or item number read unsurely is still print
         return HANDWRITING  # nothing on it reads as print: scribble, signature, specks
     return None
+
+
+def _signer_word(text: str) -> bool:
+    """A title or name word of three letters or more ("Trần", "TƯỚNG"): a seal's legend
+    and rim read as letters give shorter ones ("BI", "At", "Sj")."""
+    return sum(c.isalpha() for c in text) >= 3 and is_signature_word(text)
+
+
+def _title_line(line: Line) -> bool:
+    """A line of signature title words in capitals only (TƯỚNG, PHÓ CHỦ NHIỆM)."""
+    return bool(line.words) and all(
+        is_signature_word(w.text) and w.text.isupper() for w in line.words
+    )
 
 
 def _in_margin(line: Line, frame: Frame) -> bool:

@@ -18,8 +18,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
+from pipeline.anatomy import RECIPIENTS_START, SIGNATURE_WORDS, is_signature_word
 from pipeline.document import Box, Line, Page, Word, enclosing
 from pipeline.layout.geometry import line_height
+from pipeline.preprocess.rings import Ring
+from pipeline.vietnamese import fold_key
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,9 @@ class Place:
     line: int | None
     drop: int | None = None
     word: int | None = None
+    #: a seal's ring the place (a row of a signature block) runs through: what is read
+    #: there replaces the first reading's words when it holds more of a signature block
+    ring: Ring | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +69,20 @@ def places(page: Page, pixels: np.ndarray, config: RereadConfig | None = None) -
     if pixels.shape[:2] != (page.height, page.width):
         return Places((), 0.0)
     lh = line_height(lines)
-    found = _straddle_crops(lines, pixels, lh)
-    found += _stack_crops(lines, lh) + _lost_ink_crops(lines, pixels, lh)
+    rows = _ring_rows(lines, pixels, lh)
+    lost = [  # lost ink in a row through a seal is read with the row
+        c
+        for c in _lost_ink_crops(lines, pixels, lh)
+        if not any(_centred(c.box, r.box) for r in rows)
+    ]
+    found = _straddle_crops(lines, pixels, lh) + rows + _stack_crops(lines, lh) + lost
     return Places(tuple(found[: cfg.max_crops]), lh)
+
+
+def _centred(box: Box, frame: Box) -> bool:
+    """Whether the centre of ``box`` lies within ``frame``."""
+    cx, cy = (box.left + box.right) / 2, (box.top + box.bottom) / 2
+    return frame.left <= cx <= frame.right and frame.top <= cy <= frame.bottom
 
 
 def merge(
@@ -79,6 +96,12 @@ def merge(
     next_block = max(ln.block for ln in lines) + 1
     swaps: dict[int, dict[int, tuple[Word, ...]]] = {}  # line -> word -> what replaces it
     for crop, words in zip(todo.items, found, strict=True):
+        if crop.ring is not None:
+            row = _ring_row(out, crop, words)
+            if row is not None:
+                new.append(replace(row, block=next_block, par=1))
+                next_block += 1
+            continue
         if crop.word is not None and crop.line is not None:
             sure = tuple(w for w in words if (w.conf or 0.0) >= cfg.min_conf and _wordy(w))
             if sure:
@@ -106,7 +129,7 @@ def merge(
             continue  # the whole line was read again or dropped
         words = tuple(x for k, w in enumerate(line.words) for x in by_word.get(k, (w,)))
         out[i] = replace(line, words=words, box=enclosing(w.box for w in words))
-    kept = [ln for ln in out if ln is not None]
+    kept = [ln for ln in out if ln is not None and ln.words]
     for line in new:
         kept.insert(_position(kept, line), line)
     if len(kept) == len(lines) and all(a is b for a, b in zip(kept, lines, strict=True)):
@@ -285,3 +308,130 @@ def _near(box: Box, line: Box, lh: float) -> bool:
     rows = min(box.bottom, line.bottom) - max(box.top, line.top)
     gap = max(box.left, line.left) - min(box.right, line.right)
     return rows > 0.3 * box.height and gap < 2 * lh
+
+
+#: A row right of a seal's ring holds text when this share of its width is ink.
+_ROW_INK = 0.03
+
+
+def _ring_rows(lines: list[Line], pixels: np.ndarray, lh: float) -> list[Place]:
+    """The text rows of a signature block a seal is printed over, each to be read again
+    on its own: Tesseract's page segmentation loses the title and the name where the ring
+    and the signer's strokes join them ("KT. THỦ TƯỚNG" read as "TƯỚNG"), and a row cut
+    out alone reads far better. Rows are found from the ink right of the ring (the title
+    and name run out of it), within 1.6 radii above and below its centre."""
+    from pipeline.preprocess.light import otsu_ink  # the preprocess package owns OpenCV
+    from pipeline.preprocess.rings import seal_rings
+
+    marks = [ln.box for ln in lines if ln.box is not None and _signature_line(ln)]
+    if not marks:
+        return []
+    gray = pixels.mean(axis=2).astype(np.uint8) if pixels.ndim == 3 else pixels
+    height, width = gray.shape
+    ink = otsu_ink(gray) > 0
+    # a seal lies within ~2 radii (10 line heights) of the block's lines: only there are
+    # circles looked for (a long page's text costs the circle search most of its time)
+    y0 = max(0, int(min(b.top for b in marks) - 12 * lh))
+    y1 = min(height, int(max(b.bottom for b in marks) + 12 * lh))
+    near = np.zeros_like(ink)
+    near[y0:y1] = ink[y0:y1]
+    right = min(width, int(max(ln.box.right for ln in lines if ln.box) + 0.5 * lh))
+    pad = int(0.25 * lh)
+    out: list[Place] = []
+    for ring in seal_rings(near, lh):
+        if not _signature_near(lines, ring):
+            continue
+        x0 = int(ring.x + ring.r + 0.2 * lh)
+        top, bottom = max(0, int(ring.y - 1.6 * ring.r)), min(height, int(ring.y + 1.6 * ring.r))
+        if right - x0 < 2 * lh or bottom <= top:
+            continue
+        rows = ink[top:bottom, x0:right].sum(axis=1) > max(3, _ROW_INK * (right - x0))
+        for t, b in _runs(rows):
+            if 0.6 * lh <= b - t <= 1.8 * lh:
+                box = Box(
+                    max(0, int(ring.x - 1.1 * ring.r)),
+                    max(0, top + t - pad),
+                    right,
+                    min(height, top + b + pad),
+                )
+                out.append(Place(box, None, ring=ring))
+    return out
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of each run of True."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.astype(np.int8), [0]))))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+
+
+def _signature_near(lines: list[Line], ring: Ring) -> bool:
+    """Whether a signature block is beside the ring: a signature line (below) within
+    two radii of its centre (a seal stamped over body text is left alone)."""
+    return any(
+        ln.box is not None
+        and abs((ln.box.top + ln.box.bottom) / 2 - ring.y) <= 2 * ring.r
+        and _signature_line(ln)
+        for ln in lines
+    )
+
+
+def _signature_line(line: Line) -> bool:
+    """A "Nơi nhận" line, or a line with a capital title word (TƯỚNG, TRƯỞNG, NHIỆM):
+    pages without one (most pages of a long document) are not searched for seals."""
+    if RECIPIENTS_START.match(fold_key(line.text.strip())):
+        return True
+    for w in line.words:
+        core = _core(w.text)
+        if len(core) >= 3 and core.isupper() and fold_key(core) in SIGNATURE_WORDS:
+            return True
+    return False
+
+
+def _core(text: str) -> str:
+    """A word without the specks and punctuation OCR put round it."""
+    return "".join(c for c in text if c.isalpha())
+
+
+def _signature_letters(words: list[Word]) -> int:
+    """Letters of a signature block in ``words``; junk read from a seal counts nothing."""
+    return sum(len(_core(w.text)) for w in words if is_signature_word(w.text))
+
+
+#: A word read through a seal is kept at this confidence even when it is no signature
+#: word (the seal's own letters and strokes read at 0.0-0.5).
+_SURE = 0.6
+
+
+def _unglued(word: Word) -> Word | None:
+    """``word`` as a signature block's word, or None for seal junk: the ring's ink read
+    on to the front of a word ("NGưmTrần", "EBXTHỦ", "NXPHÓ") is cut off, the longest
+    tail that is a signature word kept."""
+    core = _core(word.text)
+    if is_signature_word(core):
+        return word
+    for k in range(1, len(core) - 1):
+        if core[k].isupper() and is_signature_word(core[k:]):
+            return replace(word, text=core[k:])
+    return word if (word.conf or 0.0) >= _SURE and any(c.isalnum() for c in word.text) else None
+
+
+def _ring_row(out: list[Line | None], crop: Place, words: list[Word]) -> Line | None:
+    """The row read again through a seal as a new line, the first reading's words there
+    taken out of ``out`` (in place); None when the first reading holds as much of a
+    signature block (it is kept). Words left of the ring are the recipients' column."""
+    ring = crop.ring
+    assert ring is not None
+    edge = ring.x - ring.r
+
+    def here(box: Box | None) -> bool:
+        return box is not None and (box.left + box.right) / 2 >= edge and _centred(box, crop.box)
+
+    fresh = [u for w in words if here(w.box) and (u := _unglued(w)) is not None]
+    old = [w for ln in out if ln is not None for w in ln.words if here(w.box)]
+    if _signature_letters(fresh) <= _signature_letters(old):
+        return None
+    for i, ln in enumerate(out):
+        if ln is not None and any(here(w.box) for w in ln.words):
+            rest = tuple(w for w in ln.words if not here(w.box))
+            out[i] = replace(ln, words=rest, box=enclosing(w.box for w in rest)) if rest else None
+    return Line(tuple(fresh), enclosing(w.box for w in fresh))

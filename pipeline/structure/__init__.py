@@ -17,7 +17,8 @@ JSON schema ``vnocr.structure`` version 1 (:func:`to_dict`, :func:`to_json`)::
                         "symbol", "number", "year" (int|null), "type_code", "issuer_code",
                         "place", "date" (YYYY-MM-DD or ""), "doc_type", "subject",
                         "authority", "addressees": [str], "unreadable": [str],
-                        "handwritten": [str]},
+                        "handwritten": [str], "month" (int|null: a date's printed
+                        month when its day is blank or unreadable)},
       "sections": [Section],   # Section = {"label", "kind", "number", "level", "title",
                                #   "text", "page", "line", "fields": {str: str},
                                #   "children": [Section]}

@@ -11,36 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.anatomy import BULLET_CHARS, RECIPIENTS_START, split_bullets
+from pipeline.anatomy import BULLET_CHARS, RECIPIENTS_START, SIGNATURE_WORDS, split_bullets
+from pipeline.anatomy import SIGNER_TITLES as TITLES
 from pipeline.document import Signature
 from pipeline.structure.lines import LOWER, UPPER, SrcLine, fold, is_upper
 
 _MARKER = r"(?:T/M|TM\.|T\.M\.|K/T|KT\.|K\.T\.|Q\.|TL\.|T/L|TUQ\.|T/UQ|Q/)"
 _MARKER_RE = re.compile(rf"(?:^|(?<=\s)){_MARKER}\s*(?=[{UPPER}])")
-#: The signer's titles a signature block prints (each may take "PHÓ " before it).
-TITLES = (
-    "CHỦ TỊCH",
-    "BỘ TRƯỞNG",
-    "THỨ TRƯỞNG",
-    "GIÁM ĐỐC",
-    "TỔNG GIÁM ĐỐC",
-    "BÍ THƯ",
-    "THỦ TƯỚNG",
-    "TRƯỞNG BAN",
-    "CHÁNH VĂN PHÒNG",
-    "CỤC TRƯỞNG",
-    "VỤ TRƯỞNG",
-    "TỔNG CỤC TRƯỞNG",
-    "TRƯỞNG PHÒNG",
-    "CHÁNH ÁN",
-    "VIỆN TRƯỞNG",
-    "THỐNG ĐỐC",
-    "CHÁNH THANH TRA",
-    "TRƯỞNG ĐOÀN",
-    "HIỆU TRƯỞNG",
-    "CHỦ NHIỆM",
-    "TỔNG THƯ KÝ",
-)
+#: A signature line opening with a marker OCR read without its dot ("KT CHỦ TỊCH"):
+#: matched only on the signature side, where no recipient's "KT, TH" can be.
+_BARE_MARKER = re.compile(rf"^(?:KT|TM|TL|TUQ)\s+(?=[{UPPER}])")
 _POSITION = re.compile(rf"\s((?:PHÓ\s+)?(?:{'|'.join(TITLES)}))$")
 #: Who signs for (KT.) an authority: its deputy. BỘ TRƯỞNG's is THỨ TRƯỞNG; the others
 #: are the title with PHÓ before it.
@@ -110,8 +90,8 @@ def parse_closing(lines: list[SrcLine], start: int) -> Closing:
             else:
                 right = f"{left} {right}".strip() if right else left
         if right:
-            if _NAME.match(right):
-                name = right
+            if _NAME.match(_bare(right)):
+                name = _bare(right)
             elif not _PLACEHOLDER.match(right):
                 upper_part, name_part = _upper_then_name(right)
                 sig_lines.append(SrcLine(upper_part, src.page, src.line))
@@ -144,6 +124,8 @@ def _split(src: SrcLine, text: str, in_recipients: bool, have_sig: bool) -> tupl
             run += 1
         else:
             break
+    if run < 2:
+        run = _title_run(words)
     if run >= 2 and run < len(words) and re.search(r"[,;.)]$", words[-run - 1]):
         cut = len(" ".join(words[:-run]))
         return text[:cut].strip(), text[cut:].strip()
@@ -156,6 +138,19 @@ def _split(src: SrcLine, text: str, in_recipients: bool, have_sig: bool) -> tupl
     if is_upper(text) and text[:1] not in BULLET_CHARS:
         return None, text
     return text, ""
+
+
+def _title_run(words: list[str]) -> int:
+    """The trailing run of capital words with a title word in it, specks allowed: a
+    title a seal garbled at the end of a recipient line ("…kèm); TPEI( TRƯỞNG"); 0 when
+    it holds no title word ("tỉnh, TP. HCM" is a recipient)."""
+    run = 0
+    for w in reversed(words):
+        if not is_upper(w):
+            break
+        run += 1
+    tail = ["".join(c for c in w if c.isalpha()) for w in words[len(words) - run :]]
+    return run if any(len(c) >= 4 and fold(c) in SIGNATURE_WORDS for c in tail) else 0
 
 
 def _upper_then_name(text: str) -> tuple[str, str]:
@@ -189,25 +184,136 @@ def _signature(lines: list[SrcLine], name: str) -> Signature | None:
         return None
     on_behalf: list[str] = []
     position = ""
+    groups: list[str] = []  # the title lines under the markers, wrapped ones joined
     for src in lines:
         text = src.text.strip()
-        if _MARKER_RE.match(text):
+        if _MARKER_RE.match(text) or _BARE_MARKER.match(text):
             pos = _POSITION.search(text)
-            marker_len = _MARKER_RE.match(text).end()  # type: ignore[union-attr]
+            marker_len = (_MARKER_RE.match(text) or _BARE_MARKER.match(text)).end()  # type: ignore[union-attr]
             if pos and pos.start() > marker_len and not text[: pos.start()].rstrip().endswith(","):
                 on_behalf.append(text[: pos.start()].strip())
                 position = pos.group(1)
             else:
                 on_behalf.append(text)
         elif is_upper(text):
-            position = (
-                f"{position} {text}".strip()
-                if position and not _POSITION.search(" " + position)
-                else text
-            )
+            if (
+                groups
+                and not _POSITION.search(" " + groups[-1])
+                and not _two_titles(groups[-1], text, on_behalf)
+            ):
+                groups[-1] = f"{groups[-1]} {text}"
+            else:
+                groups.append(text)
+    position = known_position(position, on_behalf) if position else _title_of(groups, on_behalf)
     page = lines[0].page if lines else None
     line = lines[0].line if lines else None
-    return Signature(tuple(on_behalf), known_position(position, on_behalf), name, page, line)
+    return Signature(tuple(on_behalf), position, personal_name(name), page, line)
+
+
+def _two_titles(prev: str, text: str, on_behalf: list[str]) -> bool:
+    """Whether two title lines each hold a title of their own (not one wrapped title)."""
+    return bool(known_position(prev, on_behalf) and known_position(text, on_behalf))
+
+
+def _title_of(groups: list[str], on_behalf: list[str]) -> str:
+    """The signer's title: the first title line in a known form (a later one, printed
+    just above the name, is the signer's rank: "CHỦ TỊCH / … / PHÓ THỦ TƯỚNG / Lê Thành
+    Long"). A block whose marker line a seal hid prints its title twice, "KT. X / PHÓ X"
+    (read "THỦ TƯỚNG / THỦ TƯỚNG", the PHÓ under the ring): the signer is then X's deputy,
+    and "KT. X" is put in ``on_behalf`` (in place) when the first line reads X alone (or
+    the end of it: "TƯỚNG")."""
+    titles = [(g, t) for g in groups if (t := known_position(g, on_behalf))]
+    if not titles:
+        return ""
+    (first, title), rest = titles[0], titles[1:]
+    again = [t for _, t in rest if fold(t).removeprefix("pho ") == fold(title)]
+    kt = [b for b in on_behalf if re.match(r"^(?:K/T|KT\.|K\.T\.)\s*", b)]
+    repeated = again and not on_behalf or any(b.endswith(f" {title}") for b in kt)
+    if not repeated or title.startswith("PHÓ "):
+        return title
+    read = [fold(w) for w in first.split() if w.isalpha()]
+    if not on_behalf and read and read == fold(title).split()[-len(read) :]:
+        on_behalf.append(f"KT. {title}")
+    return _DEPUTY.get(title, f"PHÓ {title}")
+
+
+#: Vietnamese family names. A signer's name starts with one; junk a seal's ink was read as
+#: ("Sư Go Trần Hồng Hà") stands before it, and a mark misread on it ("Đó" for "Đỗ") is
+#: set right when only one family name folds alike. No two of these fold alike.
+SURNAMES = (
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Đào",
+    "Đoàn",
+    "Vương",
+    "Trịnh",
+    "Trương",
+    "Đinh",
+    "Lâm",
+    "Phùng",
+    "Mai",
+    "Tô",
+    "Tạ",
+    "Lương",
+    "Lưu",
+    "Cao",
+    "Quách",
+    "Thái",
+    "Châu",
+    "Hứa",
+    "Kiều",
+    "Đàm",
+    "Chu",
+    "Nông",
+    "Lại",
+    "Triệu",
+    "Khổng",
+    "Tăng",
+    "Thân",
+    "Giang",
+    "Tống",
+    "Lục",
+    "Doãn",
+    "Nghiêm",
+    "Hầu",
+    "Mạc",
+)
+_SURNAME_KEYS = {fold(s): s for s in SURNAMES}
+_LEAD = re.compile(r"^[\W\d_]+")
+
+
+def _bare(text: str) -> str:
+    """``text`` without the specks OCR read before it ("„Nguyễn Sỹ Hiệp")."""
+    return _LEAD.sub("", text)
+
+
+def personal_name(text: str) -> str:
+    """The signer's name as printed: short junk words before the family name left out
+    (each of at most two letters: "Sư Go Trần Hồng Hà"), the family name's marks set
+    right when they were misread and only one family name folds alike."""
+    words = text.split()
+    k = 0
+    while k < len(words) - 2 and len(words[k]) <= 2 and words[k] not in SURNAMES:
+        k += 1
+    if k and words[k] in SURNAMES:
+        words = words[k:]
+    if words and words[0] not in SURNAMES and fold(words[0]) in _SURNAME_KEYS:
+        words[0] = _SURNAME_KEYS[fold(words[0])]
+    return " ".join(words)
 
 
 def known_position(text: str, on_behalf: list[str]) -> str:
@@ -233,6 +339,10 @@ def known_position(text: str, on_behalf: list[str]) -> str:
                 break
     if best:
         return " ".join(clean) if clean == words else best
+    if len(folded) == 1:  # one word left of the title: it ends one title only ("TƯỚNG")
+        ends = [t for t in TITLES if fold(t).split()[-1] == folded[0]]
+        if len(ends) == 1:
+            return ends[0]
     for line in on_behalf:
         m = re.match(r"^(?:K/T|KT\.|K\.T\.)\s*(.+)$", line)
         if not m:

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import re
 
-from pipeline.anatomy import DRAFT_LABEL, GAZETTE, PAGE_NUMBER
+from pipeline.anatomy import DRAFT_LABEL, ESIGN_ANCHOR, ESIGN_FIELD, GAZETTE, PAGE_NUMBER
 from pipeline.structure.lines import SrcLine, fold
 
 #: After "CÔNG BÁO" a running header goes on with "/Số ..." (a sentence never does).
 _RUNNING_REST = re.compile(r"^\s*/\s*so\b")
 
+
+#: An e-signature overlay is looked for among this many first text lines of a page.
+ESIGN_LINES = 8
 
 #: Layout regions that are page furniture (pipeline.layout found them on the page).
 LAYOUT_FURNITURE = ("running_header", "page_number", "draft")
@@ -71,5 +74,29 @@ def split_furniture(lines: list[SrcLine]) -> tuple[list[SrcLine], list[SrcLine]]
         own = number - 1 - lines[i].page in (0, 1)
         if own and len(near) == 2 and all(page_number(lines[j].text) is None for j in near):
             aside.add(i)
+    aside |= _esign_overlay(lines, text_at)
     kept = [s for i, s in enumerate(lines) if i not in aside]
     return kept, [lines[i] for i in sorted(aside)]
+
+
+def _esign_overlay(lines: list[SrcLine], text_at: list[int]) -> set[int]:
+    """The lines of an e-signature overlay in a PDF's text layer: a run of two or more
+    overlay field lines ("Ký bởi:", "Email:", "Cơ quan:", "Thời gian ký:") among the first
+    text lines of a page, one of them a field only the overlay prints."""
+    first: dict[int, list[int]] = {}  # page -> its first text lines
+    for i in text_at:
+        top = first.setdefault(lines[i].page, [])
+        if len(top) < ESIGN_LINES:
+            top.append(i)
+    out: set[int] = set()
+    for top in first.values():
+        folded = [fold(lines[i].text.strip()) for i in top]
+        k = 0
+        while k < len(top):
+            end = k
+            while end < len(top) and ESIGN_FIELD.match(folded[end]):
+                end += 1
+            if end - k >= 2 and any(ESIGN_ANCHOR.match(f) for f in folded[k:end]):
+                out.update(top[k:end])
+            k = end + 1
+    return out

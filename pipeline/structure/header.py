@@ -128,6 +128,9 @@ _DATE = re.compile(  # day and month may be left blank, or written by hand (read
     r"thang\s*(?P<m>[0-9ol]{1,2}|[.…_ ]*?|\S{1,4}?)\s*"
     r"nam\s*(?P<y>[0-9ol]{4})"
 )
+#: A date alone on a line of the V/v subject: a cited text's date wrapped on to it (not a
+#: speck, which ends the subject).
+_SUBJECT_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}[.,;)]?$")
 #: The place before ", ngày" on the date line: a short name, no digits (a body sentence
 #: ending in "... ngày 01 tháng 02 năm 2015" is not a date line).
 _PLACE = re.compile(r"^[^\d]{0,40}$")
@@ -215,6 +218,7 @@ def parse_header(lines: list[SrcLine]) -> HeaderResult:
         subject=subject,
         authority=authority,
         unreadable=tuple(fields.get("unreadable", ())),  # type: ignore[arg-type]
+        month=None if date else fields.get("date_month"),  # type: ignore[arg-type]
     )
     return HeaderResult(header, body_start, tuple(found_at))
 
@@ -294,15 +298,21 @@ def _classify(
         place = seg[: len(m.group("pre"))].strip(" ,.")
         if place:
             fields["place"] = place
-        fields["date"] = _iso(m.group("d"), m.group("m"), m.group("y"))
-        fields["date_year"] = m.group("y")
-        if not fields["date"] and any(g.strip(" .…_") for g in m.group("d", "m")):
-            fields.setdefault("unreadable", []).append("date")  # type: ignore[union-attr]
+        day, month, year = m.group("d", "m", "y")
+        fields["date"] = _iso(day, month, year)
+        fields["date_year"] = year
+        if not fields["date"]:
+            fields["date_month"] = _part(month, 12)
+            if _unread(day, 31) or _unread(month, 12):
+                fields.setdefault("unreadable", []).append("date")  # type: ignore[union-attr]
         return "date"
     if folded.startswith("v/v") or folded.startswith("ve viec"):
         subject.append(re.sub(r"^[Vv]/[Vv]\s*:?\s*", "", seg).strip())
         return "vv"
     if in_vv and not is_upper(seg):
+        if _SUBJECT_DATE.match(seg):
+            subject.append(seg)  # "… Nghị quyết số 42/NQ-CP ngày / 09/4/2020" wrapped
+            return "other"
         if re.search(r"gui\s*:?$", folded) or sum(c.isalpha() for c in seg) < 3:
             return "sep"  # "Kính gửi" misread, a speck: the V/v block has ended
         subject.append(seg)
@@ -384,11 +394,27 @@ def parse_symbol(symbol: str) -> tuple[str, int | None, str, str]:
     return number, year, type_code, issuer_code
 
 
+def _part(text: str, most: int) -> int | None:
+    """A day or month of a date line as a number (1..``most``), None when blank or junk."""
+    text = text.translate(_OCR_DIGITS)
+    return int(text) if text.isdigit() and 1 <= int(text) <= most else None
+
+
+def _unread(text: str, most: int) -> bool:
+    """Whether a day or month was filled in but cannot be read as one (a blank can)."""
+    return bool(text.strip(" .…_")) and _part(text, most) is None
+
+
+#: What OCR reads for a digit in a date: "o" for 0, "l" for 1 (folded text).
+_OCR_DIGITS = str.maketrans({"o": "0", "l": "1"})
+
+
 def _iso(d: str, m: str, y: str) -> str:
-    digits = str.maketrans({"o": "0", "l": "1"})
     try:
         return dt.date(
-            int(y.translate(digits)), int(m.translate(digits)), int(d.translate(digits))
+            int(y.translate(_OCR_DIGITS)),
+            int(m.translate(_OCR_DIGITS)),
+            int(d.translate(_OCR_DIGITS)),
         ).isoformat()
     except ValueError:
         return ""

@@ -96,9 +96,11 @@ def header_text(doc: Document) -> str:
     if h is None:
         return ""
     parts = [h.parent_issuer, h.issuer, h.symbol, h.place, h.date, h.doc_type, h.subject]
-    # the year holds the date line's "năm 2025" when its day and month are left blank
+    # the year (and month) hold the date line's "tháng 5 năm 2025" when its day (and
+    # month) are left blank
     year = str(h.year) if h.year is not None and not h.date else ""
-    return "\n".join((*parts, year, h.authority, *h.addressees))
+    month = str(h.month) if h.month is not None and not h.date else ""
+    return "\n".join((*parts, month, year, h.authority, *h.addressees))
 
 
 def check(source: str | Document, doc: Document, markdown: str) -> list[Missing]:

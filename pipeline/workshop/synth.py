@@ -876,8 +876,8 @@ class _Layout:
 
 def render(spec: DocSpec, *, font_size: float = 13.5, dpi: int = 300) -> list[SynthPage]:
     """Render a spec to clean grayscale A4 pages with their ground truth."""
-    if font_size <= 4 or dpi < 50:
-        raise ValueError("font_size must be > 4 pt and dpi >= 50")
+    if not _MIN_PT < font_size <= _MAX_PT or dpi < 50:
+        raise ValueError(f"font_size must be over {_MIN_PT:g} and up to {_MAX_PT:g} pt, dpi >= 50")
     layout = _Layout(spec, font_size, dpi)
     layout.header()
     layout.title()
@@ -1306,6 +1306,24 @@ def write_pages(
     return [doc_path, gt_path]
 
 
+#: --font-size bounds (points): under the lower one glyphs are unreadable at 300 dpi, over
+#: the upper one a line of body text no longer fits an A4 page.
+_MIN_PT, _MAX_PT = 4.0, 72.0
+
+
+def _font_size(text: str) -> float:
+    """A --font-size value, checked where argparse can say it (exit 1, not a traceback)."""
+    try:
+        size = float(text)
+    except ValueError:
+        size = math.nan
+    if not _MIN_PT < size <= _MAX_PT:  # also refuses nan
+        raise argparse.ArgumentTypeError(
+            f"{text}: expected points over {_MIN_PT:g} and up to {_MAX_PT:g}"
+        )
+    return size
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Arguments of ``vnocr synth``."""
     parser = argparse.ArgumentParser(
@@ -1329,7 +1347,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", dest="fmt", choices=FORMATS, default="png", help="output format (default png)"
     )
     parser.add_argument(
-        "--font-size", type=float, default=13.5, help="body font size in points (default 13.5)"
+        "--font-size",
+        type=_font_size,
+        default=13.5,
+        help=f"body font size in points, over {_MIN_PT:g} and up to {_MAX_PT:g} (default 13.5)",
     )
     return parser
 

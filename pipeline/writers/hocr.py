@@ -15,6 +15,10 @@ from pipeline import __version__
 from pipeline.document import Box, Document, Page, enclosing
 from pipeline.writers.placement import blocks, line_box, scan_box, scan_size
 
+#: What this writer can put in a file (hOCR requires the list: the elements it writes,
+#: ``lang=`` attributes and word confidences).
+CAPABILITIES = "ocr_page ocr_carea ocr_par ocr_line ocrx_word ocrp_lang ocrp_wconf"
+
 _HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN"
  "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
@@ -23,7 +27,10 @@ _HEAD = """<?xml version="1.0" encoding="UTF-8"?>
  <title>{title}</title>
  <meta http-equiv="Content-Type" content="text/html;charset=utf-8"/>
  <meta name="ocr-system" content="vnocr {version}"/>
- <meta name="ocr-capabilities" content="ocr_page ocr_carea ocr_par ocr_line ocrx_word"/>
+ <meta name="ocr-capabilities" content="{capabilities}"/>
+ <meta name="ocr-number-of-pages" content="{pages}"/>
+ <meta name="ocr-langs" content="vi"/>
+ <meta name="ocr-scripts" content="Latn"/>
 </head>
 <body>
 """
@@ -31,7 +38,13 @@ _HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 
 def render_hocr(doc: Document, source: Path | None = None) -> str:
     """The hOCR XHTML of ``doc``."""
-    out = [_HEAD.format(title=escape(doc.name), version=__version__)]
+    head = _HEAD.format(
+        title=escape(doc.name),
+        version=__version__,
+        capabilities=CAPABILITIES,
+        pages=len(doc.pages),
+    )
+    out = [head]
     for n, page in enumerate(doc.pages, 1):
         out.extend(_page(doc, page, n))
     out.append("</body>\n</html>\n")

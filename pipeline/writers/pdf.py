@@ -15,6 +15,8 @@ rendered: crop box and /Rotate undone).
 from __future__ import annotations
 
 import io
+import math
+import statistics
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from pipeline.errors import InputFileError, OutputError
 from pipeline.io import PDF_DPI, sniff
 from pipeline.textlayer import FROM_BOTH, FROM_LAYER, FROM_OCR, overlap
 from pipeline.writers.glyphless import ADVANCE, encode, font_dict
-from pipeline.writers.placement import blocks, line_box, scan_box, scan_size
+from pipeline.writers.placement import blocks, scan_box, scan_size
 
 #: Prefix of the text layer's font name in each page's resources (made unique there).
 FONT_KEY = "VnocrText"
@@ -275,16 +277,27 @@ def _text_ops(
     return ops
 
 
+#: Least gap between two words of the text layer, in line heights: pdftotext (poppler)
+#: ignores space characters and breaks words where glyphs are 0.1 em apart or more, so
+#: words whose boxes touch or overlap (a speck read as "I" inside the next word) would
+#: come out as one.
+MIN_GAP = 0.2
+
+
 def _placed(line: Line) -> list[tuple[str, Box]]:
-    """The line's words with boxes as tall as the line (one baseline for the line)."""
-    lbox = line_box(line)
-    out = []
-    for word in line.words:
-        if not word.text or word.box is None:
-            continue
-        top = lbox.top if lbox else word.box.top
-        bottom = lbox.bottom if lbox else word.box.bottom
-        out.append((word.text, Box(word.box.left, top, word.box.right, max(bottom, top + 1))))
+    """The line's words on one band (the median top and bottom of its words: a tall speck
+    or a line box swollen by noise would otherwise make the glyphs so tall that lines
+    overlap and extractors mix their words), each at least MIN_GAP after the one before."""
+    boxed = [(w.text, w.box) for w in line.words if w.text and w.box is not None]
+    if not boxed:
+        return []
+    top = round(statistics.median(b.top for _, b in boxed))
+    bottom = max(top + 1, round(statistics.median(b.bottom for _, b in boxed)))
+    gap = math.ceil(MIN_GAP * (bottom - top))
+    out: list[tuple[str, Box]] = []
+    for text, box in boxed:
+        left = max(box.left, out[-1][1].right + gap) if out else box.left
+        out.append((text, Box(left, top, max(box.right, left + 1), bottom)))
     return out
 
 
