@@ -163,9 +163,7 @@ def task_cpu(pdf: Path, out: Path) -> tuple[float, float]:
     worker_engine(config.ocr)
     job = batch.find_jobs([pdf], out)[0]
     start = time.process_time()
-    results = [
-        batch._page_task(job, i, config, None) for i in range(count_pages(pdf, pdf.name))
-    ]
+    results = [batch._page_task(job, i, config, None) for i in range(count_pages(pdf, pdf.name))]
     pages = time.process_time() - start
     start = time.process_time()
     batch._document_task(job, results, config)
