@@ -387,3 +387,22 @@ def test_markless_ocr_signs_for_marks(raw: str, want: str, corr: Corrector) -> N
 
 def test_capitals_between_capitals_stay(corr: Corrector) -> None:
     assert _fix("BO TU PHAP", corr) == "BỘ TƯ PHÁP"
+
+
+@pytest.mark.parametrize(
+    "raw,want",
+    [
+        # the slash between a law code's year and its type, lost
+        ("theo Nghị quyết số 25/2026NQ-CP của", "theo Nghị quyết số 25/2026/NQ-CP của"),
+        ("Luật số 5/2020QH14 và", "Luật số 5/2020/QH14 và"),
+        # the number ending a segment of capitals, read with a look-alike
+        ("Báo cáo thẩm tra số 1006/BC-UBXHI5 ngày", "Báo cáo thẩm tra số 1006/BC-UBXH15 ngày"),
+    ],
+)
+def test_code_shapes_repaired(raw: str, want: str, corr: Corrector) -> None:
+    assert _fix(raw, corr) == want
+
+
+@pytest.mark.parametrize("kept", ["năm 2025/2026 học", "mã 2710.19.20 và", "Công văn 12/CT-TTg"])
+def test_code_shapes_that_stay(kept: str, corr: Corrector) -> None:
+    assert _fix(kept, corr) == kept

@@ -24,6 +24,9 @@ _TO_DIGIT = str.maketrans(
 )
 #: A number with look-alike letters in it: digits and O/I look-alikes, at least one digit.
 _NUMBERISH = re.compile(rf"^[\d{_ZERO}{_ONE}{_SIX}]+$")
+#: A code segment of capitals and a number ("QH15", "UBXH15") read with a look-alike in
+#: the number ("UBXHI5"); the number's first character is a digit or I/l/|.
+_SEGMENT_NUMBER = re.compile(rf"^([A-ZĐ]{{2,}}?)([\d{_ONE}][\d{_ZERO}{_ONE}]*)$")
 #: The number of a law code: before its year ("ló/2025/NĐ-CP": 16/2025/NĐ-CP).
 _YEAR_SEGMENT = re.compile(r"^\d{4}$")
 #: Rules that read a digit as the letter it stands for ("I1." is the Roman II., "8)"
@@ -37,13 +40,19 @@ def number_lookalike(core: str) -> str | None:
 
     A number here is a segment (between "/", "-", "." and ",") of digits and look-alikes
     with a digit next to a look-alike ("1Ô", "2O25", "I9", "1I"), or the number of a law
-    code before its year ("ló/2025/NĐ-CP", "I/2024/QH15"); other segments of letters
-    only ("CP", "II") and letter words are left alone.
+    code before its year ("ló/2025/NĐ-CP", "I/2024/QH15"), or the number ending a later
+    segment of capitals ("UBXHI5" -> "UBXH15"); other segments of letters only ("CP",
+    "II") and letter words are left alone.
     """
     parts = re.split(r"([-/.,])", core)
     changed = False
     for k in range(0, len(parts), 2):
         p = parts[k]
+        tail = _SEGMENT_NUMBER.match(p) if k else None
+        if tail and not tail[2].isdigit() and any(c.isdigit() for c in tail[2]):
+            parts[k] = tail[1] + tail[2].translate(_TO_DIGIT)  # "UBXHI5" -> "UBXH15"
+            changed = True
+            continue
         if not _NUMBERISH.match(p) or p.isdigit():
             continue
         if k == 0 and len(parts) > 2 and parts[1] == "/" and _YEAR_SEGMENT.match(parts[2]):

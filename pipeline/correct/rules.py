@@ -26,6 +26,8 @@ from pipeline.correct.tokens import (
 from pipeline.lexicon import Lexicon
 
 _ROMANISH = re.compile(r"^[IVX1l]*[IVX][IVX1l]*$")  # I11 -> III (digits one read for I)
+#: A law code whose year runs into its type: the slash between them lost ("25/2026NQ-CP")
+_LOST_SLASH = re.compile(r"^(\d{1,4}/(?:19|20)\d\d)(?=[A-ZĐ][A-ZĐa-z\d]*(?:-[A-ZĐ]|$))")
 _UNIT_FOLD_MAX = 50  # "5 lit", "năm 2020 tai": a common syllable without its marks
 
 
@@ -87,6 +89,10 @@ def rule_fix(t: Token, corr: Corrector, at_line_start: bool) -> None:
         )
         if fixed != core:
             t.new, t.reason = fixed, "abbreviation in code"
+    lost = _LOST_SLASH.match(t.new or core) if t.kind == Kind.FIXED else None
+    if lost:  # "25/2026NQ-CP": the slash after the year was lost
+        t.new = lost[1] + "/" + (t.new or core)[lost.end(1) :]
+        t.reason = (t.reason + ", " if t.reason else "") + "code slash"
     if t.kind == Kind.FIXED and ("-" in core or "/" in core):
         cur = t.new or core
         fixed = codes.repair_code(cur)
