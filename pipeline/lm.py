@@ -154,12 +154,13 @@ class LanguageModel:
     small probability the model keeps for any unseen word.
     """
 
-    __slots__ = ("_tokens", "_index", "_t", "meta")
+    __slots__ = ("_tokens", "_index", "_t", "_top", "meta")
 
     def __init__(self, tokens: Sequence[str], tables: Tables, meta: dict) -> None:
         self._tokens = tuple(tokens)
         self._index = {t: i for i, t in enumerate(self._tokens)}
         self._t = tables
+        self._top: float | None = None
         self.meta = meta
 
     @property
@@ -211,14 +212,43 @@ class LanguageModel:
             score += int(t.bi_bow[j])
         return score / QSCALE
 
+    @property
+    def max_logprob(self) -> float:
+        """An upper bound of every score :meth:`logprob_ids` gives (log10): what a search
+        may assume the model could give back at most for any word."""
+        if self._top is not None:
+            return self._top
+        t = self._t
+        bow = max(int(t.bi_bow.max(initial=0)), 0)
+        top = max(
+            int(t.tri_logp.max(initial=-32768)),
+            int(t.bi_logp.max(initial=-32768)) + bow,
+            int(t.uni_bow.max(initial=0)) + int(t.uni_logp.max(initial=0)) + bow,
+        )
+        self._top = float(np.float32(top / QSCALE))
+        return self._top
+
+    def context_backoff(self, w1: np.ndarray, w2: np.ndarray) -> np.ndarray:
+        """The backoff weight of each context ``w1 w2`` (int32 thousandths of log10; 0 where
+        the model has none): the part of :meth:`logprob_ids` that depends on the context
+        alone, for a search that scores many words after each of its contexts."""
+        a, b = (np.asarray(x, dtype=np.int64) for x in (w1, w2))
+        bow3 = _lookup(self._t.bi_keys, self._t.bi_bow, (a << KEY_BITS) | b)
+        return np.where(bow3 == _MISSING, 0, bow3)
+
     def logprob_ids(
-        self, w1: np.ndarray | int, w2: np.ndarray | int, w3: np.ndarray | int
+        self,
+        w1: np.ndarray | int,
+        w2: np.ndarray | int,
+        w3: np.ndarray | int,
+        *,
+        backoff: np.ndarray | None = None,
     ) -> np.ndarray:
         """Vectorised log10 P(w3 | w1 w2) over broadcastable id arrays (float32 result).
 
         The context lookups run on the broadcast of ``w1, w2`` only, so a beam of
         contexts against many candidates (shapes (n, 1) and (1, k)) looks each context
-        up once.
+        up once; ``backoff``: :meth:`context_backoff` of ``w1, w2``, when it is known.
         """
         a, b, c = (np.asarray(x, dtype=np.int64) for x in (w1, w2, w3))
         t = self._t
@@ -228,8 +258,7 @@ class LanguageModel:
         uni = t.uni_bow[b].astype(np.int32) + t.uni_logp[c]
         score = np.where(out == _MISSING, uni, out)
         # trigram context weight, then the trigram itself where it exists
-        bow3 = _lookup(t.bi_keys, t.bi_bow, ctx)
-        score = score + np.where(bow3 == _MISSING, 0, bow3)
+        score = score + (self.context_backoff(a, b) if backoff is None else backoff)
         tri = _lookup(t.tri_keys, t.tri_logp, (ctx << KEY_BITS) | c)
         score = np.where(tri == _MISSING, score, tri)
         shape = np.broadcast_shapes(a.shape, b.shape, c.shape)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.document import TITLED_KINDS, Document, Section, SectionKind
+from pipeline.document import TITLED_KINDS, Document, Header, Section, SectionKind
 
 _HEADING_KINDS = (*TITLED_KINDS, SectionKind.APPENDIX)
 _MOTTO = {"national": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "party": "ĐẢNG CỘNG SẢN VIỆT NAM"}
@@ -25,6 +25,19 @@ def escape(text: str) -> str:
     return re.sub(r"^([#>+\-]|\d+[.)])", r"\\\1", inline(text))
 
 
+def _flagged(value: str, h: Header, field: str, word: str) -> str:
+    """A header value with what the reader must check on the scan: the ``field`` written
+    by hand ("số viết tay") or not read ("không đọc được")."""
+    notes = []
+    if field in h.handwritten:
+        notes.append(f"{word} viết tay")
+    if field in h.unreadable:
+        notes.append(f"{word} không đọc được" if not notes else "không đọc được")
+    if not notes:
+        return value
+    return f"{value} ({', '.join(notes)})" if value else f"({', '.join(notes)})"
+
+
 def to_markdown(doc: Document) -> str:
     """The document as Markdown: title, header fields, body, recipients, signature."""
     out: list[str] = []
@@ -36,8 +49,11 @@ def to_markdown(doc: Document) -> str:
         rows = [
             ("Cơ quan ban hành", " / ".join(p for p in (h.parent_issuer, h.issuer) if p)),
             ("Quốc hiệu", _MOTTO.get(h.motto, "")),
-            ("Số, ký hiệu", h.symbol),
-            ("Địa danh, ngày", ", ".join(p for p in (h.place, h.date) if p)),
+            ("Số, ký hiệu", _flagged(h.symbol, h, "number", "số")),
+            (
+                "Địa danh, ngày",
+                _flagged(", ".join(p for p in (h.place, h.date) if p), h, "date", "ngày"),
+            ),
             ("Loại văn bản", h.doc_type),
             ("Thẩm quyền", h.authority),
             ("Kính gửi", "; ".join(h.addressees)),

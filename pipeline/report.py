@@ -21,6 +21,7 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
+from pipeline.cli import command_parser
 from pipeline.document import Correction, Document
 from pipeline.errors import ExitCode, InputFileError, VnocrError
 from pipeline.io import PageImage, count_pages, load_pages, read_bytes, write_atomic
@@ -493,13 +494,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """Arguments of ``vnocr report``."""
-    parser = argparse.ArgumentParser(
-        prog="vnocr report",
-        description="Compare OCR output with its source text: an HTML report and, with\n"
+    parser = command_parser(
+        "report",
+        "Compare OCR output with its source text: an HTML report and, with\n"
         "--json, the figures (CER, WER, syllable accuracy, diacritic errors).",
-        epilog="examples:\n  vnocr report out/a.json a.txt -o a.html --json a.report.json\n"
-        "  vnocr report ocr.txt source.docx -o report.html",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "vnocr report out/a.json a.txt -o a.html --json a.report.json",
+        "vnocr report ocr.txt source.docx -o report.html",
     )
     add_arguments(parser)
     return parser

@@ -352,3 +352,25 @@ def test_signature_under_a_black_seal_is_read_again_through_the_ring() -> None:
         "PHÓ THỦ TƯỚNG",
         "Trần Hồng Hà",
     )
+
+
+def test_markdown_says_which_header_values_to_check_on_the_scan() -> None:
+    from pipeline.markdown import to_markdown
+
+    doc = parse(
+        "BỘ TÀI CHÍNH\nSố: (555 /BTC-PTHT\nHà Nội, ngày ói tháng Áônăm 2025\n\nThực hiện.\n"
+    )
+    assert doc.header is not None
+    doc = replace(doc, header=replace(doc.header, handwritten=("number",)))
+    md = to_markdown(doc)
+    assert "| Số, ký hiệu | /BTC-PTHT (số viết tay, không đọc được) |" in md
+    assert "| Địa danh, ngày | Hà Nội (ngày không đọc được) |" in md
+    assert "viết tay" not in to_markdown(parse("BỘ TÀI CHÍNH\nSố: 12/BTC\n\nThực hiện.\n"))
+
+
+def test_a_body_name_going_on_with_ve_on_its_next_line_is_one_issuer() -> None:
+    h = parse("ỦY BAN QUỐC GIA\nVỀ NGƯỜI CAO TUỔI VIỆT NAM\nSố: 143/QĐ-UBQGNCT\n").header
+    assert h is not None
+    assert (h.parent_issuer, h.issuer) == ("", "ỦY BAN QUỐC GIA VỀ NGƯỜI CAO TUỔI VIỆT NAM")
+    h = parse("BỘ TÀI CHÍNH\nVỤ PHÁP CHẾ\nSố: 1/VPC\n").header  # two bodies stay two
+    assert h is not None and (h.parent_issuer, h.issuer) == ("BỘ TÀI CHÍNH", "VỤ PHÁP CHẾ")

@@ -1,5 +1,12 @@
 """Beam search over sentences: the candidate sequence with the best LM score minus
-channel cost."""
+channel cost.
+
+Before the search, a position whose cheapest candidate no other can overturn in the
+sentence as read is settled (:func:`settle`), and a sentence is cut where two settled
+positions follow each other (:func:`segments`): the search there keeps one state, so
+the parts are searched on their own. On correct text this leaves a few short parts to
+search instead of every sentence.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,7 @@ import numpy as np
 from pipeline.correct.candidates import Cands
 from pipeline.lm import BOS_ID, EOS_ID, LanguageModel
 
-PAD_SCORE = -1e9  # score of an empty beam slot (finite: no inf - inf)
+_SLACK = 1e-6  # float rounding between a bound and the sum it bounds
 
 
 def merge_keys(prev: np.ndarray, choice: np.ndarray, width: int) -> np.ndarray:
@@ -20,71 +27,203 @@ def merge_keys(prev: np.ndarray, choice: np.ndarray, width: int) -> np.ndarray:
 def decode_all(
     lm: LanguageModel, sents: list[list[Cands]], beam: int, width: int
 ) -> list[list[int]]:
+    """The chosen candidate index per position of every sentence (see the module)."""
+    if not sents:
+        return []
+    rows = [c for s in sents for c in s]
+    ids = np.stack([c.pid for c in rows])
+    cost = np.stack([c.pcost for c in rows])
+    n_cands = np.array([len(c.ids) for c in rows])
+    lens = np.array([len(s) for s in sents])
+    pick = settle(lm, ids, cost, n_cands, lens)
+    # a settled position has one candidate left: its pick, moved to the front
+    one = pick >= 0
+    at = np.flatnonzero(one)
+    ids[at, 0], cost[at, 0] = ids[at, pick[at]], cost[at, pick[at]]
+    n_cands[one] = 1
+    choice = np.zeros(len(rows), dtype=np.int64)
+    parts = [(a, b) for a, b in segments(n_cands, lens) if (n_cands[a:b] > 1).any()]
+    found = search(lm, ids, cost, n_cands, parts, beam, width)
+    for (a, b), got in zip(parts, found, strict=True):
+        choice[a:b] = got
+    choice[one] = pick[one]
+    out, start = [], 0
+    for n in lens.tolist():
+        out.append(choice[start : start + n].tolist())
+        start += n
+    return out
+
+
+def settle(
+    lm: LanguageModel, ids: np.ndarray, cost: np.ndarray, n_cands: np.ndarray, lens: np.ndarray
+) -> np.ndarray:
+    """Per position (rows of ``ids``/``cost``, sentence after sentence, ``lens`` long): the
+    index of its candidate when it is settled, else -1.
+
+    A position is settled on its cheapest candidate when every other costs more than
+    the LM could give back for it in the sentence as read: read with each position's
+    cheapest candidate, an other candidate at ``d`` changes the LM scores of ``d``,
+    ``d + 1`` and ``d + 2`` (or the sentence end) only, and each by at most its distance
+    to the best score the model gives anything.
+    """
+    n = len(ids)
+    best = np.argmin(cost, axis=1)
+    low = cost[np.arange(n), best]
+    gap = np.partition(cost, 1, axis=1)[:, 1] - low if cost.shape[1] > 1 else np.full(n, np.inf)
+    gap = np.where(n_cands > 1, gap, np.inf)
+    rid = ids[np.arange(n), best]
+    first = np.repeat(np.cumsum(lens) - lens, lens)
+    k = np.arange(n) - first  # position in its sentence
+    w2 = np.where(k >= 1, rid[np.maximum(np.arange(n) - 1, 0)], BOS_ID)
+    w1 = np.where(k >= 2, rid[np.maximum(np.arange(n) - 2, 0)], BOS_ID)
+    last = np.cumsum(lens) - 1
+    e1 = np.where(lens >= 2, rid[np.maximum(last - 1, 0)], BOS_ID)
+    top = lm.max_logprob
+    # the sentence's terms with its end after them, one slot per sentence more
+    terms = np.empty(n + len(lens))
+    slot = np.arange(n) + np.repeat(np.arange(len(lens)), lens)
+    end = last + np.arange(len(lens)) + 1
+    terms[slot] = top - lm.logprob_ids(w1, w2, rid)
+    terms[end] = top - lm.logprob_ids(e1, rid[last], np.full(len(lens), EOS_ID))
+    room = np.repeat(end, lens) - slot  # terms after this one up to the end
+    pad = np.concatenate((terms, [0.0, 0.0]))
+    back = (
+        pad[slot]
+        + np.where(room >= 1, pad[slot + 1], 0.0)
+        + np.where(room >= 2, pad[slot + 2], 0.0)
+    )
+    return np.where(gap > back + _SLACK, best, -1)
+
+
+def segments(n_cands: np.ndarray, lens: np.ndarray) -> list[tuple[int, int]]:
+    """(first row, end row) of the parts the search may run on alone.
+
+    Where two positions with one candidate each follow each other, every state of the
+    search ends in the same two words, so one state goes on: a sentence is cut there,
+    both positions in the part before and the part after (they add the same scores to
+    every state of either part).
+    """
+    one = n_cands == 1
+    out = []
+    start = 0
+    for n in lens.tolist():
+        a, end = start, start + n
+        both = np.flatnonzero(one[start : end - 1] & one[start + 1 : end]) + start
+        for i in both.tolist():
+            if i + 2 < end:
+                out.append((a, i + 2))
+                a = i
+        out.append((a, end))
+        start = end
+    return out
+
+
+def search(
+    lm: LanguageModel,
+    ids_all: np.ndarray,
+    cost_all: np.ndarray,
+    n_cands: np.ndarray,
+    parts: list[tuple[int, int]],
+    beam: int,
+    width: int,
+) -> list[list[int]]:
     """Beam search over many sentences in lockstep; the chosen candidate index per position.
 
+    ``parts``: the (first row, end row) of each sentence in the candidate arrays
+    (``ids_all``, ``cost_all``: padded to ``width``; ``n_cands``: how many are real).
     All sentences advance one position per step, so a step is one batch of numpy calls
     for the whole text rather than one per token (numpy's per-call overhead dominated).
     Sentences are sorted longest first: the ones still running at a step are a prefix.
     Each sentence keeps ``beam`` states; states that agree on the last two words are
-    recombined (the trigram LM cannot tell them apart), keeping the best. ``width``:
-    the candidates of every position, padded (``Cands.pid``, ``Cands.pcost``).
+    recombined (the trigram LM cannot tell them apart), keeping the best; among equal
+    scores the earlier state, then the earlier candidate, comes first.
+
+    The states and their extensions are held flat, sentence after sentence, with no
+    padding: a sentence has only as many states as it has distinct ones, and a position
+    only its own candidates.
     """
-    if not sents:
+    if not parts:
         return []
-    order = sorted(range(len(sents)), key=lambda i: -len(sents[i]))
-    lens = np.array([len(sents[i]) for i in order])
+    order = sorted(range(len(parts)), key=lambda i: -(parts[i][1] - parts[i][0]))
+    lens = np.array([parts[i][1] - parts[i][0] for i in order])
+    starts = np.array([parts[i][0] for i in order])
     n_sent, max_len = len(order), int(lens[0])
-    # every position's padded candidates, and the table (sentence, step) -> row
-    rows = [c for i in order for c in sents[i]]
-    ids_all = np.stack([c.pid for c in rows])
-    cost_all = np.stack([c.pcost for c in rows])
-    starts = np.concatenate(([0], np.cumsum(lens)[:-1]))
     active = (lens[None, :] > np.arange(max_len)[:, None]).sum(axis=1)  # sentences per step
-    score = np.full((n_sent, beam), PAD_SCORE)
-    score[:, 0] = 0.0
-    w1 = np.full((n_sent, beam), BOS_ID, dtype=np.int64)
-    w2 = np.full((n_sent, beam), BOS_ID, dtype=np.int64)
-    back: list[tuple[np.ndarray, np.ndarray]] = []
+    # the states, flat: sentence, score, last two words; each sentence starts with one
+    sent = np.arange(n_sent)
+    score = np.zeros(n_sent)
+    w1 = np.full(n_sent, BOS_ID, dtype=np.int64)
+    w2 = np.full(n_sent, BOS_ID, dtype=np.int64)
+    first = np.arange(n_sent + 1)  # sentence s's states: first[s] .. first[s + 1]
+    back: list[tuple[np.ndarray, np.ndarray]] = []  # per step: each state's parent, choice
+    best = np.zeros(n_sent, dtype=np.int64)  # each sentence's best last state
+    span = len(lm.vocab) + 1  # a word id and one more: (sentence, word) as one integer
     for p in range(max_len):
         n = int(active[p])
-        r = starts[:n] + p
-        ids, cost = ids_all[r], cost_all[r]  # (n, width)
-        a, b = w1[:n], w2[:n]
-        lp = lm.logprob_ids(a[:, :, None], b[:, :, None], ids[:, None, :])
-        sc = (score[:n, :, None] + lp - cost[:, None, :]).reshape(n, beam * width)
-        srt = np.argsort(-sc, axis=1, kind="stable")
-        flat = srt + (np.arange(n) * (beam * width))[:, None]  # flat index into sc
-        parent, choice = np.divmod(srt, width)
-        row = np.arange(n)[:, None] * beam
-        prev = b.ravel()[row + parent]
-        # recombine: the first (best) of each (previous word, candidate) state survives
-        key = merge_keys(prev, choice, width)
-        o2 = np.argsort(key, axis=1, kind="stable")
-        o2 += np.arange(n)[:, None] * (beam * width)
-        k2 = key.ravel()[o2]
-        dup_flat = np.empty(n * beam * width, dtype=bool)
-        dup_flat[o2[:, 1:]] = k2[:, 1:] == k2[:, :-1]
-        dup_flat[o2[:, 0]] = False
-        dup = dup_flat.reshape(n, beam * width)
-        ranked = np.argsort(dup, axis=1, kind="stable")[:, :beam]  # survivors, best first
-        ranked += np.arange(n)[:, None] * (beam * width)
-        parent, choice = parent.ravel()[ranked], choice.ravel()[ranked]
-        new_score = sc.ravel()[flat.ravel()[ranked]]
-        new_score[dup.ravel()[ranked]] = PAD_SCORE
-        back.append((parent, choice))
-        score[:n] = new_score
-        w1[:n] = b.ravel()[row + parent]
-        w2[:n] = ids.ravel()[np.arange(n)[:, None] * width + choice]
-    score = score + lm.logprob_ids(w1, w2, np.full_like(w2, EOS_ID))
-    j = np.argmax(score, axis=1)
+        if p and n < int(active[p - 1]):  # sentences that ended at the step before
+            _finish(lm, best, first, sent, score, w1, w2, n, int(active[p - 1]))
+        m = int(first[n])  # the states of running sentences are a prefix
+        r = starts[:n] + p  # their positions' rows
+        reps = n_cands[r][sent[:m]]  # extensions per state
+        state = np.repeat(np.arange(m), reps)
+        choice = np.arange(len(state)) - np.repeat(np.cumsum(reps) - reps, reps)
+        es = sent[state]
+        row = r[es]
+        cand = ids_all[row, choice]
+        bow = lm.context_backoff(w1[:m], w2[:m])[state]  # each context looked up once
+        lp = lm.logprob_ids(w1[state], w2[state], cand, backoff=bow)
+        sc = score[state] + lp - cost_all[row, choice]
+        # best first within each sentence; ties keep (state, candidate) order
+        o = np.lexsort((-sc, es))
+        # recombine: of the extensions sharing (sentence, previous word, candidate), the
+        # first in that order survives
+        key = merge_keys(es * span + w2[state], choice, width)[o]
+        by_key = np.argsort(key, kind="stable")
+        dup = np.zeros(len(o), dtype=bool)
+        dup[by_key[1:]] = key[by_key[1:]] == key[by_key[:-1]]
+        keep = o[~dup]
+        ks = es[keep]
+        count = np.bincount(ks, minlength=n)
+        seg = np.cumsum(count) - count
+        keep = keep[np.arange(len(keep)) - seg[ks] < beam]  # the ``beam`` best a sentence
+        parent = state[keep]
+        back.append((parent, choice[keep]))
+        sent, score = es[keep], sc[keep]
+        w1, w2 = w2[parent], cand[keep]
+        first = np.concatenate(([0], np.cumsum(np.minimum(count, beam))))
+    _finish(lm, best, first, sent, score, w1, w2, 0, int(active[-1]))
     picks = np.zeros((n_sent, max_len), dtype=np.int64)
+    cur = best.copy()
     for p in range(max_len - 1, -1, -1):
         n = int(active[p])
+        ends = lens[:n] == p + 1
+        cur[:n][ends] = best[:n][ends]  # a sentence's walk back starts at its last step
         parent, choice = back[p]
-        sel = np.arange(n)
-        picks[:n, p] = choice[sel, j[:n]]
-        j[:n] = parent[sel, j[:n]]
-    out: list[list[int]] = [[] for _ in sents]
+        picks[:n, p] = choice[cur[:n]]
+        cur[:n] = parent[cur[:n]]
+    out: list[list[int]] = [[] for _ in parts]
     for k, i in enumerate(order):
         out[i] = picks[k, : lens[k]].tolist()
     return out
+
+
+def _finish(
+    lm: LanguageModel,
+    best: np.ndarray,
+    first: np.ndarray,
+    sent: np.ndarray,
+    score: np.ndarray,
+    w1: np.ndarray,
+    w2: np.ndarray,
+    lo: int,
+    hi: int,
+) -> None:
+    """``best[s]`` for the sentences ``lo .. hi`` that ended: the index of their state
+    with the best score once the sentence end is scored (the first of equals)."""
+    a, b = int(first[lo]), int(first[hi])
+    final = score[a:b] + lm.logprob_ids(w1[a:b], w2[a:b], np.full(b - a, EOS_ID))
+    o = np.lexsort((-final, sent[a:b]))
+    s = sent[a:b][o]
+    head = np.ones(len(o), dtype=bool)
+    head[1:] = s[1:] != s[:-1]
+    best[s[head]] = a + o[head]

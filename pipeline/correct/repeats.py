@@ -52,6 +52,8 @@ def _one_confusion(a: str, b: str) -> bool:
 
 
 def _date_ok(day: str, month: str) -> bool:
+    """Whether a day and month are in range (the form alone, not the calendar: "31/02"
+    passes): what tells a misread digit ("tháng 18") from a date as printed."""
     return 1 <= int(day) <= 31 and 1 <= int(month) <= 12
 
 
@@ -67,9 +69,12 @@ class Reading:
 
     @property
     def date(self) -> bool:
+        """A date (its anchor may be ""), not a code: only dates have a form to check."""
         return self.anchor is not None
 
     def valid(self, key: str) -> bool:
+        """Whether ``key`` can be this reading: any code can, a date only with a day and a
+        month in range (a repair never writes a date that cannot be one)."""
         if not self.date:
             return True
         day, month, _ = key.split("/")
@@ -90,6 +95,8 @@ class Reading:
 
 
 def _text(t: Token) -> str:
+    """A token as it reads now: an earlier step's change counts, so codes compare as
+    corrected."""
     return t.core if t.new is None else t.new
 
 

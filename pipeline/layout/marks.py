@@ -14,7 +14,7 @@ import numpy as np
 
 from pipeline.anatomy import is_signature_word
 from pipeline.document import Box, Line, Word, enclosing
-from pipeline.layout.geometry import Frame, split_line
+from pipeline.layout.geometry import Frame, centred_in, split_line
 from pipeline.vietnamese import fold_key
 
 #: E-signature overlays of government PDFs ("Ký bởi: ...", "Thời gian ký: ...") and the
@@ -160,7 +160,7 @@ def stamp_frames(
     for line in lines:
         for word in line.words:
             box = word.box
-            if box is None or not _den_word(word) or any(_inside(box, f) for f in found):
+            if box is None or not _den_word(word) or any(centred_in(box, f) for f in found):
                 continue
             frame = _frame_round(box, pixels, lh)
             if frame is not None:
@@ -209,7 +209,7 @@ def _drawn_frames(
         if abs(c.angle) > STAMP_MAX_TURN:
             continue
         box = Box(k * c.left, k * c.top, k * c.right, k * c.bottom)
-        inside = [w for w in words if w.box is not None and _inside(w.box, box)]
+        inside = [w for w in words if w.box is not None and centred_in(w.box, box)]
         if not inside or any(fold_key(w.text).strip("|[]().:") in ("du", "thao") for w in inside):
             continue
         if not any(_overlap(box, f) > 0.5 for f in found):
@@ -238,15 +238,9 @@ def _frame_round(box: Box, pixels: np.ndarray, lh: float) -> Box | None:
         if not (wide and STAMP_HEIGHT[0] * lh <= h <= STAMP_HEIGHT[1] * lh) or area > 0.3 * w * h:
             continue
         cand = Box(x0 + x, y0 + y, x0 + x + w, y0 + y + h)
-        if _inside(box, cand) and (best is None or w * h < best.width * best.height):
+        if centred_in(box, cand) and (best is None or w * h < best.width * best.height):
             best = cand
     return best
-
-
-def _inside(box: Box, frame: Box) -> bool:
-    """Whether the centre of ``box`` lies within ``frame``."""
-    cx, cy = (box.left + box.right) / 2, (box.top + box.bottom) / 2
-    return frame.left <= cx <= frame.right and frame.top <= cy <= frame.bottom
 
 
 def word_mark(
@@ -261,7 +255,7 @@ def word_mark(
     box = word.box
     if box is None:
         return None
-    if any(_inside(box, s) for s in stamps):
+    if any(centred_in(box, s) for s in stamps):
         return STAMP
     conf = word.conf if word.conf is not None else 1.0
     if pixels is not None and pixels.ndim == 3:
@@ -452,7 +446,7 @@ def _within_frames(line: Line, frames: Sequence[Box]) -> bool:
     """Every word of the line inside a stamp's frame: the stamp's own line, whatever it
     reads like (an overprinted "ĐẾN" out at the margin, handwriting in its fields)."""
     boxes = [w.box for w in line.words if w.box is not None]
-    return bool(boxes) and all(any(_inside(b, f) for f in frames) for b in boxes)
+    return bool(boxes) and all(any(centred_in(b, f) for f in frames) for b in boxes)
 
 
 def note_block(

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.anatomy import LIST_MARKER
+from pipeline.cli import command_parser
 from pipeline.document import Document, Header, Section, Step
 from pipeline.structure.body import OPENERS, parse_body_logged, split_addressees
 from pipeline.structure.closing import is_recipients_start, is_signature_start, parse_closing
@@ -271,12 +272,11 @@ def to_json(doc: Document) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """Arguments of ``vnocr parse``."""
-    ap = argparse.ArgumentParser(
-        prog="vnocr parse",
-        description="Parse a document text into its structure.",
-        epilog="examples:\n  vnocr parse out/decision.json --format md\n"
-        "  vnocr parse samples/cong-van-so.txt --spec",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    ap = command_parser(
+        "parse",
+        "Parse a document text into its structure.",
+        "vnocr parse out/decision.json --format md",
+        "vnocr parse samples/cong-van-so.txt --spec",
     )
     ap.add_argument(
         "file", nargs="?", default="-", help="a UTF-8 text file, a Document .json, or - for stdin"

@@ -343,10 +343,16 @@ def _number_prefix_ok(prefix: str) -> bool:
     return len(words) <= 2 and words[0][:1].isupper() and prefix.rstrip().endswith(":")
 
 
+#: Words a body's name goes on with on its next line ("ỦY BAN QUỐC GIA / VỀ NGƯỜI CAO
+#: TUỔI VIỆT NAM"), folded: no issuing body's name starts with one.
+_NAME_GOES_ON = ("ve ", "cua ", "voi ", "doi voi ", "thuoc ", "truc thuoc ")
+
+
 def _continues(prev: str, seg: str) -> bool:
     return (
         prev.rstrip().endswith("-")
         or seg.startswith(("VÀ ", "- ", "& "))
+        or fold(seg).startswith(_NAME_GOES_ON)
         or (prev.strip() in _GENERIC_BODIES and seg.startswith(_LEVELS))
     )
 
