@@ -18,12 +18,10 @@ import contextlib
 import io
 import json
 import os
-import re
 import select
 import shutil
 import subprocess
 import time
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -149,11 +147,12 @@ def accented_word(doc: Document, alphabetic: bool = False) -> tuple[Word, float,
     """A long accented word of the first page (with ``alphabetic``: letters only, once in
     the document, in the page's upper half), and its centre on the scan (page fractions)."""
     page = doc.pages[0]
-    # the viewer matches whole words, ignoring case: the word must be the only such one
-    count = Counter(re.findall(r"\w+", doc.text.lower()))
+    # the viewer's search ignores case and marks and matches inside words ("hưởng" finds
+    # "hướng" and "thương"): the word must occur once in the document, so compared
+    folded = _folded(doc.text)
     words = [w for ln in page.lines for w in ln.words if len(w.text) >= 5 and w.box]
     if alphabetic:
-        words = [w for w in words if w.text.isalpha() and count[w.text.lower()] == 1]
+        words = [w for w in words if w.text.isalpha() and folded.count(_folded(w.text)) == 1]
     spots = []
     for word in words:
         assert word.box is not None  # kept by the filter above
@@ -168,6 +167,13 @@ def accented_word(doc: Document, alphabetic: bool = False) -> tuple[Word, float,
     if all(c.isascii() for c in spot[0].text):
         raise ValueError(f"{doc.name}: no accented word to search for on its first page")
     return spot
+
+
+def _folded(text: str) -> str:
+    """Text as the viewer's search compares it: without case or marks."""
+    from pipeline.vietnamese import strip_marks
+
+    return strip_marks(text).lower()
 
 
 @dataclass(frozen=True, slots=True)
