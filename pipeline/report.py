@@ -23,7 +23,7 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline.cli import command_parser
 from pipeline.document import Correction, Document
-from pipeline.errors import ExitCode, InputFileError, VnocrError
+from pipeline.errors import ExitCode, InputFileError, VnocrError, require
 from pipeline.io import PageImage, count_pages, load_pages, read_bytes, write_atomic
 from pipeline.metrics import (
     DEFAULT_OPTIONS,
@@ -226,6 +226,9 @@ def compare(
     >>> compare("vé ting cường", "về tăng cường").wer
     0.6666666666666666
     """
+    require(reference, str, "compare: reference")
+    require(hypothesis, (str, Document), "compare: hypothesis")
+    require(raw, (str, Document, type(None)), "compare: raw")
     ref, _, ref_breaks = _text_tokens(reference, options)
     corrected = _side(ref, _tokens_of(hypothesis, options), options)
     raw_side = _side(ref, _tokens_of(raw, options), options) if raw is not None else None

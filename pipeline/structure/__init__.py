@@ -49,6 +49,7 @@ from typing import Any
 from pipeline.anatomy import LIST_MARKER
 from pipeline.cli import command_parser
 from pipeline.document import Document, Header, Section, Step
+from pipeline.errors import require
 from pipeline.structure.body import OPENERS, parse_body_logged, split_addressees
 from pipeline.structure.closing import is_recipients_start, is_signature_start, parse_closing
 from pipeline.structure.furniture import split_furniture
@@ -83,6 +84,7 @@ def parse(source: str | Document, name: str = "text") -> Document:
     """
     if isinstance(source, Document):
         return structure(source)
+    require(source, str, "parse: source")
     doc = Document.from_text(source, name=name)
     return _structure(doc, from_text(source))
 
