@@ -46,14 +46,20 @@ SEAL, STAMP, ESIGN, HANDWRITING, MARGIN, NOTE = (
 )
 
 
-def half_ink(pixels: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+#: The step of the half-size copy the seal and stamp-frame searches share (:func:`half_ink`).
+HALF = 2
+#: :func:`half_ink`'s result: the ink at half size and its labelled components.
+HalfInk = tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]
+
+
+def half_ink(pixels: np.ndarray) -> HalfInk:
     """The page's Otsu ink at half size (every other pixel of its gray) and its
     :func:`~pipeline.preprocess.frames.labelled` components: the seal search and the
     stamp-frame search both look at it, so a page labels it once."""
     from pipeline.preprocess.frames import labelled  # the preprocess package owns OpenCV
     from pipeline.preprocess.light import otsu_ink
 
-    half = pixels[::2, ::2]
+    half = pixels[::HALF, ::HALF]
     ink = otsu_ink(half.mean(axis=2).astype(np.uint8) if half.ndim == 3 else half)
     return ink, labelled(ink)
 
@@ -62,7 +68,7 @@ def seal_boxes(
     pixels: np.ndarray | None,
     dpi: int | None,
     line_height: float,
-    half: tuple[np.ndarray, tuple[np.ndarray, np.ndarray]] | None = None,
+    half: HalfInk | None = None,
 ) -> list[Box]:
     """Boxes of round seals: big ink rings (20-50 mm across, nearly square, hollow).
 
@@ -77,7 +83,7 @@ def seal_boxes(
     px_per_mm = (dpi / 25.4) if dpi else line_height / 1.4  # ~13 pt text: 1.4 mm per x-height
     # seals are 2-5 cm across with a ~1 mm ring: every other pixel finds them at a quarter
     # of the cost (this runs on every page)
-    k = 2 if px_per_mm >= 8 else 1
+    k = HALF if px_per_mm >= 8 else 1
     pixels = pixels[::k, ::k]
     px_per_mm /= k
     lo, hi = 18 * px_per_mm, 55 * px_per_mm
@@ -85,7 +91,7 @@ def seal_boxes(
     if pixels.ndim == 3:
         r, g, b = (pixels[..., i].astype(np.int16) for i in range(3))
         masks.append(components(((r - np.maximum(g, b)) > 60).astype(np.uint8))[0])
-    if k == 2 and half is not None:  # the same ink as half_ink's
+    if k == HALF and half is not None:  # the same ink as half_ink's
         masks.append(half[1][1][1:])
     else:
         gray = (pixels.mean(axis=2)).astype(np.uint8) if pixels.ndim == 3 else pixels
@@ -146,7 +152,7 @@ def stamp_frames(
     lines: list[Line],
     pixels: np.ndarray | None,
     lh: float,
-    half: tuple[np.ndarray, tuple[np.ndarray, np.ndarray]] | None = None,
+    half: HalfInk | None = None,
 ) -> list[Box]:
     """The ruled boxes of receipt stamps: the hollow ink frame drawn round each "ĐẾN".
 
@@ -181,7 +187,7 @@ def _drawn_frames(
     lines: list[Line],
     pixels: np.ndarray,
     lh: float,
-    half: tuple[np.ndarray, tuple[np.ndarray, np.ndarray]] | None = None,
+    half: HalfInk | None = None,
 ) -> list[Box]:
     """Stamp frames found from the ink alone, whatever OCR read inside them: hollow ruled
     rectangles of a stamp's size with words inside, none of them a draft label (a
@@ -191,7 +197,7 @@ def _drawn_frames(
     corner broke apart). ``half``: :func:`half_ink` of ``pixels`` when the caller has it."""
     from pipeline.preprocess.frames import hollow_rectangles, ruling
 
-    k = 2  # half_ink's
+    k = HALF  # half_ink's
     ink, parts = half if half is not None else half_ink(pixels)
     width = (STAMP_WIDTH[0] * lh / k, STAMP_WIDTH[1] * lh / k)
     height = (STAMP_HEIGHT[0] * lh / k, STAMP_HEIGHT[1] * lh / k)
