@@ -8,6 +8,9 @@ PDF's checks on real scans, and born-digital PDFs read from their text layer.
    size against the bound 1.5 x input + 150 kB, and whether NAME.alto.xml and NAME.hocr
    parse and hold and position every word of NAME.txt. Per format: seconds per page (each
    writer run again on the Document of NAME.json) and bytes per page (of the files).
+   With chromium installed, its PDF viewer is asked to find an accented word of page 1
+   of each NAME.pdf (tests/chromium.py): the distance between the highlight and the word
+   on the scan, in page fractions (the bar of the test: 0.01).
    Pages whose document is held out (tests/data/real/*pages.json) are marked so.
 2. Born-digital PDFs (all of ../shared/real/digital): the same files read with the text
    layer and with --force-ocr (PipelineConfig(text_layer=False)), side by side in this
@@ -96,7 +99,27 @@ def held_out_names() -> set[str]:
     return names
 
 
-def scans(limit: int, only: str | None = None) -> None:
+def viewer_check(browser: object, pdf: Path, doc: Document) -> str:
+    """Chromium's PDF viewer asked to find an accented word of page 1 of NAME.pdf: the
+    distance (page fractions) between its highlight and the word on the scan."""
+    from chromium import accented_word, find_in_pdf_viewer
+
+    try:
+        word, cx, cy = accented_word(doc, alphabetic=True)
+    except ValueError:
+        return "no word"
+    hit = find_in_pdf_viewer(browser, pdf, word.text)
+    if hit is None:
+        return f"{word.text}: NOT FOUND"
+    page = doc.pages[0]
+    whole = abs(hit.page_aspect - page.source_width / page.source_height) < 0.01
+    if hit.scrolled or not whole:
+        return f"{word.text}: page moved or cut off"
+    distance = abs(hit.x - cx) + abs(hit.y - cy)
+    return f"{word.text}: {distance:.4f} {'yes' if distance < 0.01 else 'NO'}"
+
+
+def scans(limit: int, only: str | None = None, viewer: bool = True) -> None:
     files = sorted(
         p
         for folder in ("scanned", "scanned2")
@@ -116,9 +139,15 @@ def scans(limit: int, only: str | None = None) -> None:
     print(f"{time.perf_counter() - t0:.0f} s\n")
     print(
         "| scan | split | pages | NAME.txt words in pdftotext(NAME.pdf) | pdf size / bound "
-        "| alto+hocr |"
+        "| alto+hocr | chromium viewer finds a word at (distance < 0.01) |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
+    browser = None
+    if viewer and shutil.which("chromium"):
+        sys.path.insert(0, str(REPO / "tests"))  # the DevTools driver the tests use
+        from chromium import Chromium
+
+        browser = Chromium(out / "chromium-profile")
     totals = {f: [0.0, 0] for f in FORMATS}
     pages = 0
     worst = 1.0
@@ -143,13 +172,16 @@ def scans(limit: int, only: str | None = None) -> None:
             output_path(stem, "hocr").read_bytes(),
             text.split(),
         )
-        if share < 0.98 or size > 1 or not ok:
+        found = viewer_check(browser, output_path(stem, "pdf"), doc) if browser else "-"
+        if share < 0.98 or size > 1 or not ok or found.endswith(("NO", "FOUND", "off")):
             failed.append(path.name)
         split = "held out" if path.stem in held_out else "tune"
         print(
             f"| {path.name} | {split} | {len(doc.pages)} | {100 * share:.2f} % "
-            f"| {size:.2f} | {'yes' if ok else 'NO'} |"
+            f"| {size:.2f} | {'yes' if ok else 'NO'} | {found} |"
         )
+    if browser is not None:
+        browser.__exit__(None, None, None)
     print(f"\nlowest pdftotext word recall: {100 * worst:.2f} % (bar: 98 %); ", end="")
     print(f"files short of a bar: {', '.join(failed) or 'none'}\n")
     print("| format | s/page | bytes/page |")
@@ -212,12 +244,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--digital", type=int, default=0, help="at most N digital PDFs (0: all)")
     parser.add_argument("--only", help="the scans whose name contains this")
     parser.add_argument("--skip", choices=("scans", "digital"), help="leave one part out")
+    parser.add_argument(
+        "--no-viewer", action="store_true", help="no search in chromium's PDF viewer"
+    )
     args = parser.parse_args(argv)
     if not REAL.exists():
         print("formats bench: ../shared/real is absent; nothing to measure")
         return 0
     if args.skip != "scans":
-        scans(args.scans, args.only)
+        scans(args.scans, args.only, viewer=not args.no_viewer)
     if args.only is None and args.skip != "digital":
         digital(args.digital)
     return 0

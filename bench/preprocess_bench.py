@@ -5,7 +5,9 @@ Documents: the first ~N characters of body text of held-out dev documents
 followed by a fixed signature block (where the seal lands), then degraded per profile:
 clean, scan, fax, photo, scan+seal, photocopy, curl (a photo of a sheet that curls,
 pipeline.workshop.degrade) and shadow (a phone photo at 200 dpi of a sheet filling the
-frame, a hard shadow band 25-45 % darker along one side, JPEG 70-80), fax+streaks (three
+frame, a hard shadow band 25-45 % darker along one side, JPEG 70-80), photo+shadow (the
+photo profile's sheet on a desk, in perspective, with that hard shadow band across sheet
+and desk on top: the page outline must be found under it), fax+streaks (three
 black fax lines across the width, each through a line of text), and the scan page
 turned by 90/180/270 degrees. Each page is OCRed raw and after ``preprocess``; CER is
 pooled over documents (total edits / total reference chars). Preprocessing time is per
@@ -61,6 +63,7 @@ PROFILES = (
     "photocopy",
     "curl",
     "shadow",
+    "photo+shadow",
     "fax+streaks",
     "rot90",
     "rot180",
@@ -92,6 +95,7 @@ def make_pages(text: str, profile: str, seed: int) -> list[tuple[np.ndarray, int
         "photocopy": "clean",
         "curl": "photo",
         "shadow": "clean",
+        "photo+shadow": "photo",
         "fax+streaks": "fax",
     }.get(profile, profile)
     if profile.startswith("rot"):
@@ -106,11 +110,11 @@ def make_pages(text: str, profile: str, seed: int) -> list[tuple[np.ndarray, int
             px = curl(px, seed + p.index)
         elif profile == "fax+streaks":
             px = streaks(px, seed + p.index)
-        elif profile == "shadow":
+        elif profile in ("shadow", "photo+shadow"):
             px = shadow(px, seed + p.index, p.dpi, SHADOW_DPI)
         elif profile.startswith("rot"):
             px = np.ascontiguousarray(np.rot90(px, -int(profile[3:]) // 90))
-        out.append((px, SHADOW_DPI if profile == "shadow" else p.dpi, p.text))
+        out.append((px, SHADOW_DPI if profile.endswith("shadow") else p.dpi, p.text))
     return out
 
 

@@ -81,10 +81,16 @@ SIGNATURE_WORDS = frozenset(w for t in SIGNER_TITLES for w in fold_key(t).split(
 }
 
 
+def letters(text: str) -> str:
+    """A word's letters alone: the specks and punctuation OCR read round and in it (a
+    seal's ink, "„", "(") left out before a word is matched against a known one."""
+    return "".join(c for c in text if c.isalpha())
+
+
 def is_signature_word(text: str) -> bool:
     """A signature block's word, specks and punctuation round it left out: a title or
     marker word in capitals (THỦ, TƯỚNG, KT, PHÓ) or a name-like word (Hồng, Hà)."""
-    core = "".join(c for c in text if c.isalpha())
+    core = letters(text)
     if len(core) < 2:
         return False
     if core.isupper():

@@ -77,6 +77,18 @@ class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Keeps the line breaks of descriptions and examples (argparse would refill them)."""
 
 
+def command_parser(name: str, description: str, *examples: str) -> argparse.ArgumentParser:
+    """The parser of ``vnocr NAME``, as every command's help is laid out: its description
+    on top, its examples under the options, line breaks kept."""
+    label = "example:" if len(examples) == 1 else "examples:"
+    return argparse.ArgumentParser(
+        prog=f"vnocr {name}",
+        description=description,
+        epilog="\n".join([label, *(f"  {e}" for e in examples)]),
+        formatter_class=_HelpFormatter,
+    )
+
+
 def _common_flags(suppress: bool) -> argparse.ArgumentParser:
     """``-q``/``-v``: at the top with defaults, after a subcommand without (no overriding)."""
     common = argparse.ArgumentParser(add_help=False)

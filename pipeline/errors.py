@@ -59,6 +59,21 @@ class ConfigError(VnocrError, ValueError):
     exit_code = ExitCode.bad_args
 
 
+class ArgumentTypeError(VnocrError, TypeError):
+    """A library call given an argument of the wrong type (``ocr_file(123)``): a VnocrError
+    naming the argument, and still a TypeError for code that catches that."""
+
+    exit_code = ExitCode.bad_args
+
+
+def require(value: object, types: type | tuple[type, ...], what: str) -> None:
+    """Raise ArgumentTypeError unless ``value`` is one of ``types``."""
+    if not isinstance(value, types):
+        kinds = types if isinstance(types, tuple) else (types,)
+        names = " or ".join("None" if t is type(None) else t.__name__ for t in kinds)
+        raise ArgumentTypeError(f"{what}: expected {names}, got {type(value).__name__}")
+
+
 class OutputError(VnocrError):
     """An output file could not be written (read-only folder, disk full)."""
 

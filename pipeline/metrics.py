@@ -35,6 +35,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
+from pipeline.blockalign import align_sequences, align_strings
 from pipeline.vietnamese import (
     ToneStyle,
     fold_key,
@@ -218,22 +219,20 @@ class EditCounts:
 
 
 def align(reference: Sequence[str] | str, hypothesis: Sequence[str] | str) -> tuple[Chunk, ...]:
-    """Optimal Levenshtein alignment, reference → hypothesis, as chunks.
+    """Levenshtein alignment, reference → hypothesis, as chunks: optimal for inputs of
+    normal size, block by block for long ones (pipeline.blockalign: about linear cost).
 
     Sequences of strings are aligned on integer ids (one per distinct string), strings on
     their characters.
     """
     if isinstance(reference, str) and isinstance(hypothesis, str):
-        a: Sequence[object] = reference
-        b: Sequence[object] = hypothesis
+        ops = align_strings(reference, hypothesis)
     else:
         ids: dict[str, int] = {}
         a = [ids.setdefault(t, len(ids)) for t in reference]
         b = [ids.setdefault(t, len(ids)) for t in hypothesis]
-    return tuple(
-        Chunk(op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end)
-        for op in Levenshtein.opcodes(a, b)
-    )
+        ops = align_sequences(a, b)
+    return tuple(Chunk(*op) for op in ops)
 
 
 def count_edits(chunks: Iterable[Chunk]) -> EditCounts:
@@ -285,6 +284,7 @@ class MarkCounts:
         return self.any_errors / self.pairs if self.pairs else 0.0
 
 
+@lru_cache(maxsize=1 << 16)  # a long text repeats its syllable pairs: most are asked again
 def mark_errors(ref: str, hyp: str) -> tuple[bool, bool] | None:
     """(tone wrong, vowel mark wrong) for a syllable pair, or None if not comparable.
 

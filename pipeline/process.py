@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from enum import Enum
@@ -26,6 +27,7 @@ from pipeline.correct import (
     document_repeats,
 )
 from pipeline.document import Correction, Document, Page, Step
+from pipeline.errors import require
 from pipeline.io import PageImage, count_pages, load_page, sniff
 from pipeline.layout import LayoutConfig, analyze_layout
 from pipeline.layout.reread import RereadConfig
@@ -278,6 +280,8 @@ def ocr_file(
     >>> doc.text.splitlines()[0]  # doctest: +SKIP
     'ỦY BAN NHÂN DÂN'
     """
+    require(path, (str, os.PathLike), "ocr_file: path")
+    require(config, (PipelineConfig, type(None)), "ocr_file: config")
     path = Path(path)
     config = config or PipelineConfig()
     name = name or path.name

@@ -21,8 +21,9 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
+from pipeline.cli import command_parser
 from pipeline.document import Correction, Document
-from pipeline.errors import ExitCode, InputFileError, VnocrError
+from pipeline.errors import ExitCode, InputFileError, VnocrError, require
 from pipeline.io import PageImage, count_pages, load_pages, read_bytes, write_atomic
 from pipeline.metrics import (
     DEFAULT_OPTIONS,
@@ -225,6 +226,9 @@ def compare(
     >>> compare("vé ting cường", "về tăng cường").wer
     0.6666666666666666
     """
+    require(reference, str, "compare: reference")
+    require(hypothesis, (str, Document), "compare: hypothesis")
+    require(raw, (str, Document, type(None)), "compare: raw")
     ref, _, ref_breaks = _text_tokens(reference, options)
     corrected = _side(ref, _tokens_of(hypothesis, options), options)
     raw_side = _side(ref, _tokens_of(raw, options), options) if raw is not None else None
@@ -493,13 +497,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """Arguments of ``vnocr report``."""
-    parser = argparse.ArgumentParser(
-        prog="vnocr report",
-        description="Compare OCR output with its source text: an HTML report and, with\n"
+    parser = command_parser(
+        "report",
+        "Compare OCR output with its source text: an HTML report and, with\n"
         "--json, the figures (CER, WER, syllable accuracy, diacritic errors).",
-        epilog="examples:\n  vnocr report out/a.json a.txt -o a.html --json a.report.json\n"
-        "  vnocr report ocr.txt source.docx -o report.html",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "vnocr report out/a.json a.txt -o a.html --json a.report.json",
+        "vnocr report ocr.txt source.docx -o report.html",
     )
     add_arguments(parser)
     return parser

@@ -36,6 +36,9 @@ from pipeline.io import PDF_DPI
 FROM_LAYER = "text"
 FROM_OCR = "ocr"
 FROM_BOTH = "text+ocr"
+#: ``encoding`` of a layer whose text is Unicode (the others: "TCVN3", "VNI", whose words
+#: extract as mojibake and are decoded): the writers tell the two apart by it.
+UNICODE = "unicode"
 
 #: A layer with fewer words holds no page of text (a page number, a stamp's label).
 MIN_WORDS = 12
@@ -64,7 +67,7 @@ class Layer:
     rendered), its encoding, how plausible it is, and whether a large image is there too."""
 
     page: Page
-    encoding: str  # "unicode", "TCVN3" or "VNI"
+    encoding: str  # UNICODE, "TCVN3" or "VNI"
     words: int
     plausible: float
     marked: float
@@ -199,7 +202,7 @@ def _encoding(chars: list[_Char]) -> str:
     vni = sum(bool(_VNI_FONT.search(f)) for f in fonts)
     if max(tcvn3, vni) * 2 >= len(fonts) > 0:
         return "TCVN3" if tcvn3 >= vni else "VNI"
-    return legacy_encoding("".join(c.text for c in chars)) or "unicode"
+    return legacy_encoding("".join(c.text for c in chars)) or UNICODE
 
 
 #: TCVN3 writes "ư" as 0xAD, which WinAnsi (like 0x2D) calls "hyphen": text extraction

@@ -5,6 +5,10 @@ after the load event, so ``--screenshot`` on the command line catches an empty f
 The protocol runs over a pipe (``--remote-debugging-pipe``: the browser reads commands on
 fd 3 and writes answers on fd 4, each a JSON message ended by NUL), so there is no port to
 pick and no websocket library to install; tests run side by side without meeting.
+
+``find_in_pdf_viewer`` asks the viewer to find a word in a PDF and measures where it
+highlighted it; ``accented_word`` picks a word worth searching for (bench/formats_bench.py
+uses both on the real scans).
 """
 
 from __future__ import annotations
@@ -18,11 +22,16 @@ import select
 import shutil
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
+import cv2
 import numpy as np
 from PIL import Image
+
+from pipeline.document import Document, Word
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -132,3 +141,88 @@ def _drawn(png: bytes) -> bool:
     """False for the viewer's empty frame (one dark colour): nothing is drawn yet."""
     gray = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
     return bool((gray > 160).mean() > 0.05)
+
+
+def accented_word(doc: Document, alphabetic: bool = False) -> tuple[Word, float, float]:
+    """A long accented word of the first page (with ``alphabetic``: letters only, once in
+    the document, in the page's upper half), and its centre on the scan (page fractions)."""
+    page = doc.pages[0]
+    # the viewer's search ignores case and marks and matches inside words ("hưởng" finds
+    # "hướng" and "thương"): the word must occur once in the document, so compared
+    folded = _folded(doc.text)
+    words = [w for ln in page.lines for w in ln.words if len(w.text) >= 5 and w.box]
+    if alphabetic:
+        words = [w for w in words if w.text.isalpha() and folded.count(_folded(w.text)) == 1]
+    spots = []
+    for word in words:
+        assert word.box is not None  # kept by the filter above
+        pts = page.source_points(word.box)
+        cx = sum(x for x, _ in pts) / 4 / page.source_width
+        cy = sum(y for _, y in pts) / 4 / page.source_height
+        if not alphabetic or cy < 0.5:
+            spots.append((word, cx, cy))
+    if not spots:
+        raise ValueError(f"{doc.name}: no word to search for on its first page")
+    spot = max(spots, key=lambda s: (sum(not c.isascii() for c in s[0].text), len(s[0].text)))
+    if all(c.isascii() for c in spot[0].text):
+        raise ValueError(f"{doc.name}: no accented word to search for on its first page")
+    return spot
+
+
+def _folded(text: str) -> str:
+    """Text as the viewer's search compares it: without case or marks."""
+    from pipeline.vietnamese import strip_marks
+
+    return strip_marks(text).lower()
+
+
+@dataclass(frozen=True, slots=True)
+class ViewerHit:
+    """Where chromium's PDF viewer highlighted a search hit, in fractions of the page as
+    the viewer drew it; ``page_aspect`` (width / height) tells a page shown whole from one
+    cut off, ``scrolled`` that the page moved between the two screenshots."""
+
+    x: float
+    y: float
+    width: float
+    page_aspect: float
+    scrolled: bool
+
+
+def find_in_pdf_viewer(browser: Chromium, pdf: Path, text: str) -> ViewerHit | None:
+    """Ask the viewer to find ``text`` in ``pdf`` and say where it highlighted it.
+
+    The viewer searches the PDF's text for a URL text fragment (``#:~:text=``) and
+    highlights the first hit; the highlight is what differs from the page opened without
+    the fragment, and the page is the bright region under it on the viewer's dark
+    background. None when nothing was highlighted.
+    """
+    plain = browser.settled_screenshot(pdf.as_uri())
+    found = browser.settled_screenshot(f"{pdf.as_uri()}#:~:text={quote(text)}")
+    changed = np.abs(plain.astype(int) - found.astype(int)).max(axis=2) > 16
+    if not changed.any():
+        return None
+    ys, xs = np.nonzero(changed)
+    hit = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+    left, top, width, height = shown_page(found, hit)
+    return ViewerHit(
+        ((hit[0] + hit[2]) / 2 - left) / width,
+        ((hit[1] + hit[3]) / 2 - top) / height,
+        (hit[2] - hit[0]) / width,
+        width / height,
+        (left, top, width, height) != shown_page(plain, hit),
+    )
+
+
+def shown_page(rgb: np.ndarray, inside: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """(left, top, width, height) in screen pixels of the page the box ``inside`` is on: the
+    bright region around it on the viewer's dark background."""
+    bright = (rgb.min(axis=2) > 160).astype(np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(bright, connectivity=4)
+    left, top, right, bottom = inside
+    ids = labels[top:bottom, left:right].ravel()
+    ids = ids[ids > 0]
+    if not ids.size:
+        return (0, 0, rgb.shape[1], rgb.shape[0])  # no page found: the whole screen
+    x, y, w, h, _ = stats[np.bincount(ids).argmax()]
+    return int(x), int(y), int(w), int(h)

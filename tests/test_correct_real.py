@@ -406,3 +406,9 @@ def test_code_shapes_repaired(raw: str, want: str, corr: Corrector) -> None:
 @pytest.mark.parametrize("kept", ["năm 2025/2026 học", "mã 2710.19.20 và", "Công văn 12/CT-TTg"])
 def test_code_shapes_that_stay(kept: str, corr: Corrector) -> None:
     assert _fix(kept, corr) == kept
+
+
+def test_list_letter_after_d_is_d_stroke(corr: Corrector) -> None:
+    out = _fix("doi tuong quy dinh tai cac diem a, b, c, d va d khoan 3 Dieu 12", corr)
+    assert out == "đối tượng quy định tại các điểm a, b, c, d và đ khoản 3 Điều 12"
+    assert _fix("tại điểm c và d khoản 1", corr) == "tại điểm c và d khoản 1"

@@ -280,6 +280,29 @@ def test_bad_arguments_are_one_line_and_no_work(
     assert not list(out.glob("*.txt"))
 
 
+def test_the_library_names_a_bad_argument_with_a_vnocr_error() -> None:
+    """Wrong types and out-of-range values are VnocrErrors naming the argument (and still
+    a TypeError or ValueError), not an AttributeError from deep inside."""
+    import pipeline
+    from pipeline.errors import ArgumentTypeError, ConfigError
+    from pipeline.ocr import OcrConfig
+
+    wrong_type = [
+        (lambda: pipeline.ocr_file(123), "ocr_file: path"),
+        (lambda: pipeline.ocr_file("a.png", config="fast"), "ocr_file: config"),
+        (lambda: pipeline.correct_text(None), "correct_text: text"),
+        (lambda: pipeline.parse(b"bytes"), "parse: source"),
+        (lambda: pipeline.compare("a", 5), "compare: reference"),
+    ]
+    for call, said in wrong_type:
+        with pytest.raises(ArgumentTypeError, match=said) as caught:
+            call()
+        assert isinstance(caught.value, TypeError)
+    for call in (lambda: OcrConfig(psm=99), lambda: pipeline.BatchConfig(workers=-1)):
+        with pytest.raises(ConfigError):
+            call()
+
+
 def test_environment_and_outdir_problems_stop_before_any_ocr(
     one_scan: Path, tmp_path: Path
 ) -> None:

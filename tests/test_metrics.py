@@ -169,3 +169,76 @@ def test_seed_excerpt_matches_independent_counts() -> None:
     assert round(cer(ocr, truth), 4) == round(dp_cer, 4) == round(jiwer.cer(r, h), 4)
     assert round(syllable_accuracy(ocr, truth), 4) == round(dp_acc, 4)
     assert round(syllable_accuracy(ocr, truth), 4) == round(1 - jiwer.wer(r, h), 4)
+
+
+def _tiles(chunks, ref, hyp) -> None:  # noqa: ANN001
+    r = h = 0
+    for c in chunks:
+        assert (c.ref_start, c.hyp_start) == (r, h), c
+        if c.op == "equal":
+            assert ref[c.ref_start : c.ref_end] == hyp[c.hyp_start : c.hyp_end]
+        if c.op == "replace":
+            assert c.ref_end - c.ref_start == c.hyp_end - c.hyp_start
+        r, h = c.ref_end, c.hyp_end
+    assert (r, h) == (len(ref), len(hyp))
+
+
+@pytest.mark.parametrize("shape", ["repeating", "distinct", "missing-block"])
+def test_long_texts_are_aligned_block_by_block_with_the_exact_distance(shape: str) -> None:
+    """Above blockalign.EXACT_LIMIT the alignment is made block by block; on OCR-like damage
+    its edit count is still the exact Levenshtein distance of the syllables, and that of
+    the characters within 0.1 % (a block edge at a space can cost one character)."""
+    import random
+
+    from rapidfuzz.distance import Levenshtein
+
+    from pipeline import blockalign
+    from pipeline.metrics import align, count_edits
+
+    rng = random.Random(7)
+    vocabulary = [
+        "của",
+        "các",
+        "và",
+        "cho",
+        "người",
+        "được",
+        "trong",
+        "những",
+        "công",
+        "tác",
+        "chăm",
+        "sóc",
+        "trẻ",
+        "em",
+    ]
+    if shape == "repeating":  # a text that repeats itself every 400 syllables: no anchors
+        period = [rng.choice(vocabulary) + str(k) for k in range(400)]
+        ref = (period * 15)[:6000]
+    else:
+        ref = [rng.choice(vocabulary) + str(rng.randrange(400)) for _ in range(6000)]
+    hyp = []
+    for i, word in enumerate(ref):
+        if shape == "missing-block" and 2000 <= i < 2600:  # a lost stretch: 600 syllables
+            continue
+        r = rng.random()
+        hyp += (
+            []
+            if r < 0.01
+            else [word[:-1] + "x"]
+            if r < 0.03
+            else [word, "ii"]
+            if r < 0.04
+            else [word]
+        )
+    assert len(ref) * len(hyp) > blockalign.EXACT_LIMIT
+    chunks = align(ref, hyp)
+    _tiles(chunks, ref, hyp)
+    ids: dict[str, int] = {}
+    a, b = [ids.setdefault(t, len(ids)) for t in ref], [ids.setdefault(t, len(ids)) for t in hyp]
+    assert count_edits(chunks).errors == Levenshtein.distance(a, b)
+    ref_s, hyp_s = " ".join(ref), " ".join(hyp)
+    chunks = align(ref_s, hyp_s)
+    _tiles(chunks, ref_s, hyp_s)
+    exact = Levenshtein.distance(ref_s, hyp_s)  # characters: the runs are cut at spaces,
+    assert exact <= count_edits(chunks).errors <= exact * 1.001  # a char off around a gap

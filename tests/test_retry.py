@@ -43,6 +43,14 @@ def _synth(profile: str) -> PageImage:
     return PageImage("t.png", 0, page.dpi, page.pixels)
 
 
+def _degraded(gray: np.ndarray, scale: float, blur: float, noise: float, seed: int) -> np.ndarray:
+    """A page as a bad scanner gives it: shrunk (low resolution), blurred, noisy."""
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    rng = np.random.default_rng(seed)
+    blurred = cv2.GaussianBlur(small, (0, 0), blur).astype(np.float32)
+    return np.clip(blurred + rng.normal(0, noise, blurred.shape), 0, 255).astype(np.uint8)
+
+
 @pytest.mark.tesseract
 def test_a_clean_page_is_read_once() -> None:
     image = _synth("clean")
@@ -62,11 +70,7 @@ def test_a_blurred_low_resolution_page_keeps_its_likeliest_reading() -> None:
     gray = (
         clean.pixels if clean.pixels.ndim == 2 else cv2.cvtColor(clean.pixels, cv2.COLOR_RGB2GRAY)
     )
-    small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
-    rng = np.random.default_rng(1)
-    blurred = cv2.GaussianBlur(small, (0, 0), 1.2).astype(np.float32)
-    noisy = np.clip(blurred + rng.normal(0, 15, blurred.shape), 0, 255).astype(np.uint8)
-    image = PageImage("blur.png", 0, 75, noisy)
+    image = PageImage("blur.png", 0, 75, _degraded(gray, 0.25, 1.2, 15, seed=1))
     engine = TesseractEngine()
     prepared = preprocess(image)
     page = read(image, prepared, engine)
@@ -110,11 +114,7 @@ def test_a_long_bad_page_tries_other_sizes_on_its_worst_lines_first() -> None:
 
     sample = Path(__file__).resolve().parent.parent / "samples" / "cong-van-so.clean.tif"
     gray = load_page(sample, 0).pixels
-    small = cv2.resize(gray, None, fx=0.3, fy=0.3, interpolation=cv2.INTER_AREA)
-    rng = np.random.default_rng(2)
-    blurred = cv2.GaussianBlur(small, (0, 0), 1.3).astype(np.float32)
-    noisy = np.clip(blurred + rng.normal(0, 18, blurred.shape), 0, 255).astype(np.uint8)
-    image = PageImage("long.png", 0, 90, noisy)
+    image = PageImage("long.png", 0, 90, _degraded(gray, 0.3, 1.3, 18, seed=2))
     engine = _Counting()
     prepared = preprocess(image)
     page = read(image, prepared, engine)

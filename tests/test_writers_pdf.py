@@ -13,14 +13,12 @@ import shutil
 import subprocess
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote
 
-import cv2
 import numpy as np
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
-from chromium import CHROMIUM, Chromium
+from chromium import CHROMIUM, Chromium, accented_word, find_in_pdf_viewer
 from PIL import Image
 
 import pipeline
@@ -61,27 +59,6 @@ def test_pdftotext_and_pdfium_give_the_words_of_the_text(
     assert len(pdf) == len(doc.pages)
 
 
-def accented_word(doc: Document, alphabetic: bool = False) -> tuple[Word, float, float]:
-    """A long accented word of the first page (with ``alphabetic``: letters only, once in
-    the document, in the page's upper half), and its centre on the scan (page fractions)."""
-    page = doc.pages[0]
-    count = Counter(doc.text.split())
-    words = [w for ln in page.lines for w in ln.words if len(w.text) >= 5 and w.box]
-    if alphabetic:
-        words = [w for w in words if w.text.isalpha() and count[w.text] == 1]
-    spots = []
-    for word in words:
-        assert word.box is not None
-        pts = page.source_points(word.box)
-        cx = sum(x for x, _ in pts) / 4 / page.source_width
-        cy = sum(y for _, y in pts) / 4 / page.source_height
-        if not alphabetic or cy < 0.5:
-            spots.append((word, cx, cy))
-    spot = max(spots, key=lambda s: (sum(not c.isascii() for c in s[0].text), len(s[0].text)))
-    assert any(not c.isascii() for c in spot[0].text)
-    return spot
-
-
 def test_search_finds_an_accented_word_where_the_scan_shows_it(
     made: tuple[Path, Document, Path],
 ) -> None:
@@ -108,42 +85,21 @@ def test_search_finds_an_accented_word_where_the_scan_shows_it(
 def test_chromium_pdf_viewer_highlights_an_accented_word_where_the_scan_shows_it(
     made: tuple[Path, Document, Path], tmp_path: Path
 ) -> None:
-    """Chromium's PDF viewer searches its text for a URL's text fragment (``#:~:text=``)
-    and highlights the hit: the highlight (what differs from the page opened without the
-    fragment) must sit on the word's place on the page as the viewer draws it."""
+    """Chromium's PDF viewer, asked to find an accented word (a URL text fragment), must
+    highlight it where the scan shows it, one word wide (chromium.find_in_pdf_viewer)."""
     _, doc, out = made
     word, cx, cy = accented_word(doc, alphabetic=True)
     with Chromium(tmp_path / "profile") as browser:
-        plain = browser.settled_screenshot(out.as_uri())
-        found = browser.settled_screenshot(f"{out.as_uri()}#:~:text={quote(word.text)}")
-    changed = np.abs(plain.astype(int) - found.astype(int)).max(axis=2) > 16
-    assert changed.any(), f"{word.text!r}: the viewer highlighted nothing"
-    ys, xs = np.nonzero(changed)
-    hit = (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1)
-    left, top, width, height = shown_page(found, hit)
-    assert (left, top, width, height) == shown_page(plain, hit), "the viewer scrolled"
+        hit = find_in_pdf_viewer(browser, out, word.text)
+    assert hit is not None, f"{word.text!r}: the viewer highlighted nothing"
+    assert not hit.scrolled, "the viewer scrolled"
     page = doc.pages[0]
-    assert abs(width / height - page.source_width / page.source_height) < 0.01, "page cut off"
-    hx = ((hit[0] + hit[2]) / 2 - left) / width
-    hy = ((hit[1] + hit[3]) / 2 - top) / height
-    assert abs(hx - cx) + abs(hy - cy) < 0.01, (word.text, (hx, hy), (cx, cy))
+    assert abs(hit.page_aspect - page.source_width / page.source_height) < 0.01, "page cut off"
+    assert abs(hit.x - cx) + abs(hit.y - cy) < 0.01, (word.text, (hit.x, hit.y), (cx, cy))
     assert word.box is not None  # the highlight is one word wide, not a line
     xs_scan = [x for x, _ in page.source_points(word.box)]
-    wide = (max(xs_scan) - min(xs_scan)) * width / page.source_width
-    assert 0.6 < (hit[2] - hit[0]) / wide < 1.6, (word.text, hit, wide)
-
-
-def shown_page(rgb: np.ndarray, inside: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
-    """(left, top, width, height) in screen pixels of the page the box ``inside`` is on: the
-    bright region around it on the viewer's dark background."""
-    bright = (rgb.min(axis=2) > 160).astype(np.uint8)
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(bright, connectivity=4)
-    left, top, right, bottom = inside
-    ids = labels[top:bottom, left:right].ravel()
-    ids = ids[ids > 0]
-    assert ids.size, "no page under the highlight"
-    x, y, w, h, _ = stats[np.bincount(ids).argmax()]
-    return int(x), int(y), int(w), int(h)
+    wide = (max(xs_scan) - min(xs_scan)) / page.source_width
+    assert 0.6 < hit.width / wide < 1.6, (word.text, hit, wide)
 
 
 @needs_poppler
@@ -214,7 +170,7 @@ def _device_point(pdf_page: pdfium.PdfPage, x: float, y: float, size: tuple[int,
 @pytest.mark.parametrize("rotate", [0, 90, 180, 270])
 def test_words_land_on_their_boxes_on_a_rotated_page(tmp_path: Path, rotate: int) -> None:
     """A page with /Rotate shows its scan turned; each word must sit where it shows."""
-    from pipeline.document import Box, Line, Page, Word
+    from pipeline.document import Box, Line, Page
     from pipeline.io import load_page
 
     src = pikepdf.new()
@@ -258,7 +214,7 @@ def test_touching_words_and_a_tall_speck_stay_apart_in_pdftotext(tmp_path: Path)
     """pdftotext ignores spaces and joins glyphs closer than 0.1 em: a speck read as "I"
     overlapping the next word, or a tall speck swelling its line over the next line, must
     not glue words together (as they did on the VGP scans: "Ivề", "28khutháng")."""
-    from pipeline.document import Box, Line, Page, Word
+    from pipeline.document import Box, Line, Page
     from pipeline.io import load_page
 
     src = pikepdf.new()

@@ -63,6 +63,7 @@ from pipeline.correct.pieces import STRAY
 from pipeline.correct.repeats import document_repeats
 from pipeline.correct.tokens import Token, split, tokens_of_line
 from pipeline.document import Correction, Document, Page, Step, enclosing
+from pipeline.errors import require
 from pipeline.lexicon import Lexicon
 from pipeline.lm import LanguageModel
 from pipeline.models import Models, default_models
@@ -132,6 +133,7 @@ def correct_text(
     >>> correct_text("tang cuong cong tac").text  # doctest: +SKIP
     'tăng cường công tác'
     """
+    require(text, str, "correct_text: text")
     corr = corrector or get_corrector(lexicon, lm, config, models=models)
     raw_lines = nfc(text).split("\n")
     lines = [tokens_of_line(s, i) for i, s in enumerate(raw_lines)]

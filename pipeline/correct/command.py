@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from pipeline.cli import command_parser
 from pipeline.correct.config import CorrectConfig, CorrectionResult
 from pipeline.errors import InputFileError, VnocrError
 from pipeline.vietnamese import ToneStyle
@@ -65,12 +66,11 @@ def _pairs(text: str) -> tuple[tuple[float, float], ...]:
 
 def build_parser() -> argparse.ArgumentParser:
     """Arguments of ``vnocr correct``."""
-    p = argparse.ArgumentParser(
-        prog="vnocr correct",
-        description="Restore marks and repair OCR errors in UTF-8 text from any OCR engine.",
-        epilog="examples:\n  vnocr correct ocr.txt -o fixed.txt --changes\n"
-        "  echo 've ting cuong cong tac' | vnocr correct -",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    p = command_parser(
+        "correct",
+        "Restore marks and repair OCR errors in UTF-8 text from any OCR engine.",
+        "vnocr correct ocr.txt -o fixed.txt --changes",
+        "echo 've ting cuong cong tac' | vnocr correct -",
     )
     p.add_argument("input", nargs="?", default="-", help="text file, or - for stdin")
     p.add_argument("-o", "--output", default=None, help="output file (default: stdout)")

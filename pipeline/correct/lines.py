@@ -167,17 +167,18 @@ def _sentences(
                 if block_gate[1] == Regime.VIE and markless_line(lines[i], corr.lex)
                 else block_gate
             )
-            caps = mode == Mode.RESTORE and _capital_line(lines[i])
+            capitals = _capital_line(lines[i])
             for k, t in enumerate(lines[i]):
-                if caps and _folded_abbreviation(corr, t):
+                if capitals and mode == Mode.RESTORE and _folded_abbreviation(corr, t):
                     t.kind = Kind.WORD  # "THONG TU": in a capital line, the "TƯ" of "THÔNG TƯ"
-                if t.kind == Kind.FIXED and _ALTERNATIVES.match(t.core):
+                if t.kind == Kind.FIXED and "/" in t.core and _ALTERNATIVES.match(t.core):
                     # "định/công": the LM reads both words ("tài sản cố định", "công cụ")
                     seq.extend((t, fixed_cands(corr, w)) for w in t.core.split("/"))
                 elif any(ch.isalnum() for ch in t.core):
                     # a token of punctuation only ("-" in "Độc lập - Tự do") is no word
                     # to the LM: its corpus drops such tokens, so it breaks no context
-                    seq.append((t, _position(corr, t, mode, regime, drop, lines[i], k)))
+                    c = _position(corr, t, (mode, regime), drop, lines[i], k, capitals)
+                    seq.append((t, c))
                 if SENT_END.search(t.trail) and not NUMBERISH.match(t.core + t.trail):
                     pending.append(seq)
                     seq = []
@@ -235,20 +236,22 @@ def _folded_abbreviation(corr: Corrector, t: Token) -> bool:
 def _position(
     corr: Corrector,
     t: Token,
-    mode: Mode,
-    regime: Regime,
+    read: tuple[Mode, Regime],
     drop: float | None,
     line: list[Token],
     k: int,
+    capitals: bool,
 ) -> Cands:
-    """The candidates of the ``k``-th token of ``line`` read in ``mode``/``regime``."""
+    """The candidates of the ``k``-th token of ``line`` read in ``read`` (mode, regime);
+    ``capitals``: the line is a line of capitals (:func:`_capital_line`)."""
+    mode, regime = read
     t.gate = f"{mode}/{regime}"
     c = token_cands(corr, t, mode, regime, drop)
     if mode == Mode.GOOD and len(c.words) <= 1 + len(TONES_ONLY) and t.kind == Kind.WORD:
         c = word_cands(corr, t, c, line, k)
     if t.conf is not None and regime == Regime.VIE and len(c.words) > 1:
         c = doubt(corr, t, c)
-    if mode == Mode.GOOD and t.kind == Kind.WORD and len(c.words) > 1 and _capital_line(line):
+    if capitals and mode == Mode.GOOD and t.kind == Kind.WORD and len(c.words) > 1:
         c = caps_doubt(corr, t, c)
     return c
 

@@ -36,6 +36,7 @@ _GLUED_LETTER = re.compile(r"^(\d{1,2})(?![Il])[^\W\d_]$")  # I, l: read as 1 in
 _MAX_PIECES = 7
 _ROMAN_AFTER = frozenset(("CHƯƠNG", "MỤC", "PHẦN", "ĐIỀU"))
 _CASE_SHAPED = frozenset("cosuvwxz")  # letters whose capital is their small form, larger
+_AND = frozenset(("và", "hoặc", "va", "hoac"))  # between list letters: "d và đ"
 TITLE_WORDS = frozenset(("Điều", "Chương", "Mục", "Phần", "Phụ"))
 
 
@@ -170,7 +171,24 @@ def context_fix(toks: list[Token]) -> None:
         and toks[1].core.isalpha()
     ):
         first.new, first.new_trail, first.reason = first.core, ".", "list number"
+    _d_after_d(toks)
     date_fix(toks)
+
+
+def _d_after_d(toks: list[Token]) -> None:
+    """The letter after "d" in a run of list letters is "đ" read without its stroke
+    ("các điểm a, b, c, d và d"): a list never names "d" twice."""
+    for k in range(1, len(toks)):
+        t = toks[k]
+        if t.core != "d" or t.new is not None or t.lead:
+            continue
+        j = k - 1
+        if toks[j].core in _AND and not toks[j].trail and j:
+            j -= 1
+        elif toks[j].trail != ",":
+            continue
+        if toks[j].core == "d" and not toks[j].lead and toks[j].trail in ("", ","):
+            t.new, t.kind, t.reason = "đ", Kind.FIXED, "list letter"
 
 
 def date_fix(toks: list[Token]) -> None:

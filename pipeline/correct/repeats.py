@@ -52,6 +52,8 @@ def _one_confusion(a: str, b: str) -> bool:
 
 
 def _date_ok(day: str, month: str) -> bool:
+    """Whether a day and month are in range (the form alone, not the calendar: "31/02"
+    passes): what tells a misread digit ("tháng 18") from a date as printed."""
     return 1 <= int(day) <= 31 and 1 <= int(month) <= 12
 
 
@@ -67,9 +69,12 @@ class Reading:
 
     @property
     def date(self) -> bool:
+        """A date (its anchor may be ""), not a code: only dates have a form to check."""
         return self.anchor is not None
 
     def valid(self, key: str) -> bool:
+        """Whether ``key`` can be this reading: any code can, a date only with a day and a
+        month in range (a repair never writes a date that cannot be one)."""
         if not self.date:
             return True
         day, month, _ = key.split("/")
@@ -90,34 +95,38 @@ class Reading:
 
 
 def _text(t: Token) -> str:
+    """A token as it reads now: an earlier step's change counts, so codes compare as
+    corrected."""
     return t.core if t.new is None else t.new
 
 
 def _codes(toks: Sequence[Token]) -> list[Reading]:
     """Every law and party code in ``toks`` (one page's, or a document's)."""
-    return [
-        Reading(_text(t), (t,))
-        for t in toks
-        if _LAW_CODE.match(_text(t)) or _PARTY_CODE.match(_text(t))
-    ]
+    out = []
+    for t in toks:
+        s = _text(t)
+        if s[:1].isdigit() and (_LAW_CODE.match(s) or _PARTY_CODE.match(s)):
+            out.append(Reading(s, (t,)))
+    return out
 
 
 def _dates(toks: Sequence[Token]) -> Iterator[Reading]:
     """Every date in ``toks``, each with the law code right before it (its anchor)."""
     n = len(toks)
+
+    def anchor(i: int) -> str:
+        before = toks[i - 1] if i else None
+        if before is None or before.trail or not _LAW_CODE.match(_text(before)):
+            return ""
+        return _text(before)
+
     for i, t in enumerate(toks):
         s = _text(t)
-        before = toks[i - 1] if i else None
-        anchor = (
-            _text(before)
-            if before is not None and not before.trail and _LAW_CODE.match(_text(before))
-            else ""
-        )
-        m = _DATE.match(s)
+        m = _DATE.match(s) if s[:1].isdigit() else None
         if m:
-            yield Reading(f"{m[1]}/{m[3]}/{m[4]}", (t,), anchor)
+            yield Reading(f"{m[1]}/{m[3]}/{m[4]}", (t,), anchor(i))
             continue
-        if i + 5 < n and s.lower() == _WORD_DATE[0]:
+        if i + 5 < n and len(s) == 4 and s.lower() == _WORD_DATE[0]:
             run = toks[i : i + 6]
             words, nums = run[::2], [_text(x) for x in run[1::2]]
             if (
@@ -127,7 +136,7 @@ def _dates(toks: Sequence[Token]) -> Iterator[Reading]:
                 and _DAY_NUMBER.match(nums[1])
                 and _YEAR.match(nums[2])
             ):
-                yield Reading("/".join(nums), tuple(run[1::2]), anchor)
+                yield Reading("/".join(nums), tuple(run[1::2]), anchor(i))
 
 
 def _form_fix(r: Reading, seen: Counter[str]) -> str | None:

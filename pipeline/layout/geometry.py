@@ -107,6 +107,13 @@ def box_center_x(box: Box) -> float:
     return (box.left + box.right) / 2
 
 
+def centred_in(box: Box, frame: Box) -> bool:
+    """Whether the centre of ``box`` lies within ``frame``: a word belongs to a stamp or a
+    seal's row by where its middle is, since OCR's boxes often spill over the frame."""
+    cx, cy = (box.left + box.right) / 2, (box.top + box.bottom) / 2
+    return frame.left <= cx <= frame.right and frame.top <= cy <= frame.bottom
+
+
 def left_edges(lines: list[Line], line_height: float, min_lines: int = 3) -> tuple[float, ...]:
     """Left edges shared by ``min_lines`` or more lines read surely (every word at 0.8 or
     more): where printed lines start. Each edge is the median of its lines' left x."""

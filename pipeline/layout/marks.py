@@ -15,7 +15,7 @@ import numpy as np
 
 from pipeline.anatomy import is_signature_word
 from pipeline.document import Box, Line, Word, enclosing
-from pipeline.layout.geometry import Frame, split_line
+from pipeline.layout.geometry import Frame, centred_in, split_line
 from pipeline.vietnamese import fold_key
 
 if TYPE_CHECKING:
@@ -50,6 +50,12 @@ SEAL, STAMP, ESIGN, HANDWRITING, MARGIN, NOTE = (
 )
 
 
+#: The step of the half-size copy the seal and stamp-frame searches share (:func:`half_ink`).
+HALF = 2
+#: :func:`half_ink`'s result: the ink at half size and its labelled components.
+HalfInk = tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]
+
+
 #: The last page's measurements of its pixels alone, by kind: (the pixels, a key, the
 #: value). The second reading (layout.reread) and the layout both look for stamp frames
 #: on the same page image, one after the other: the second look finds them here.
@@ -68,18 +74,18 @@ def _of_last_page(kind: str, pixels: np.ndarray, key: Any, make: Callable[[], An
     return value
 
 
-def half_ink(pixels: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+def half_ink(pixels: np.ndarray) -> HalfInk:
     """The page's Otsu ink at half size (every other pixel of its gray) and its
     :func:`~pipeline.preprocess.frames.labelled` components: the seal search and the
     stamp-frame search both look at it, so a page labels it once."""
     return _of_last_page("half_ink", pixels, None, lambda: _half_ink(pixels))
 
 
-def _half_ink(pixels: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+def _half_ink(pixels: np.ndarray) -> HalfInk:
     from pipeline.preprocess.frames import labelled  # the preprocess package owns OpenCV
     from pipeline.preprocess.light import otsu_ink
 
-    half = pixels[::2, ::2]
+    half = pixels[::HALF, ::HALF]
     ink = otsu_ink(half.mean(axis=2).astype(np.uint8) if half.ndim == 3 else half)
     return ink, labelled(ink)
 
@@ -88,7 +94,7 @@ def seal_boxes(
     pixels: np.ndarray | None,
     dpi: int | None,
     line_height: float,
-    half: tuple[np.ndarray, tuple[np.ndarray, np.ndarray]] | None = None,
+    half: HalfInk | None = None,
 ) -> list[Box]:
     """Boxes of round seals: big ink rings (20-50 mm across, nearly square, hollow).
 
@@ -103,7 +109,7 @@ def seal_boxes(
     px_per_mm = (dpi / 25.4) if dpi else line_height / 1.4  # ~13 pt text: 1.4 mm per x-height
     # seals are 2-5 cm across with a ~1 mm ring: every other pixel finds them at a quarter
     # of the cost (this runs on every page)
-    k = 2 if px_per_mm >= 8 else 1
+    k = HALF if px_per_mm >= 8 else 1
     pixels = pixels[::k, ::k]
     px_per_mm /= k
     lo, hi = 18 * px_per_mm, 55 * px_per_mm
@@ -111,7 +117,7 @@ def seal_boxes(
     if pixels.ndim == 3:
         r, g, b = (pixels[..., i].astype(np.int16) for i in range(3))
         masks.append(components(((r - np.maximum(g, b)) > 60).astype(np.uint8))[0])
-    if k == 2 and half is not None:  # the same ink as half_ink's
+    if k == HALF and half is not None:  # the same ink as half_ink's
         masks.append(half[1][1][1:])
     else:
         gray = (pixels.mean(axis=2)).astype(np.uint8) if pixels.ndim == 3 else pixels
@@ -172,7 +178,7 @@ def stamp_frames(
     lines: list[Line],
     pixels: np.ndarray | None,
     lh: float,
-    half: tuple[np.ndarray, tuple[np.ndarray, np.ndarray]] | None = None,
+    half: HalfInk | None = None,
 ) -> list[Box]:
     """The ruled boxes of receipt stamps: the hollow ink frame drawn round each "ĐẾN".
 
@@ -186,7 +192,7 @@ def stamp_frames(
     for line in lines:
         for word in line.words:
             box = word.box
-            if box is None or not _den_word(word) or any(_inside(box, f) for f in found):
+            if box is None or not _den_word(word) or any(centred_in(box, f) for f in found):
                 continue
             frame = _frame_round(box, pixels, lh)
             if frame is not None:
@@ -207,7 +213,7 @@ def _drawn_frames(
     lines: list[Line],
     pixels: np.ndarray,
     lh: float,
-    half: tuple[np.ndarray, tuple[np.ndarray, np.ndarray]] | None = None,
+    half: HalfInk | None = None,
 ) -> list[Box]:
     """Stamp frames found from the ink alone, whatever OCR read inside them: hollow ruled
     rectangles of a stamp's size with words inside, none of them a draft label (a
@@ -215,7 +221,7 @@ def _drawn_frames(
     on the ink (a frame touching nothing) and on its long straight strokes only (a frame
     an arrow stamp or a signature runs into, or a frame with a dashed side, or one whose
     corner broke apart). ``half``: :func:`half_ink` of ``pixels`` when the caller has it."""
-    k = 2  # half_ink's
+    k = HALF  # half_ink's
     cands = _of_last_page("frames", pixels, lh, lambda: _frame_candidates(pixels, lh, half))
     words = [w for ln in lines for w in ln.words if w.box is not None]
     found: list[Box] = []
@@ -223,7 +229,7 @@ def _drawn_frames(
         if abs(c.angle) > STAMP_MAX_TURN:
             continue
         box = Box(k * c.left, k * c.top, k * c.right, k * c.bottom)
-        inside = [w for w in words if w.box is not None and _inside(w.box, box)]
+        inside = [w for w in words if w.box is not None and centred_in(w.box, box)]
         if not inside or any(fold_key(w.text).strip("|[]().:") in ("du", "thao") for w in inside):
             continue
         if not any(_overlap(box, f) > 0.5 for f in found):
@@ -231,14 +237,12 @@ def _drawn_frames(
     return found
 
 
-def _frame_candidates(
-    pixels: np.ndarray, lh: float, half: tuple[np.ndarray, tuple[np.ndarray, np.ndarray]] | None
-) -> list[RectFrame]:
+def _frame_candidates(pixels: np.ndarray, lh: float, half: HalfInk | None) -> list[RectFrame]:
     """The hollow rectangles of a stamp's size in the page's half-size ink (half-size
     pixels), the largest first: what :func:`_drawn_frames` looks at, from the pixels alone."""
     from pipeline.preprocess.frames import hollow_rectangles, ruling
 
-    k = 2  # half_ink's
+    k = HALF  # half_ink's
     ink, parts = half if half is not None else half_ink(pixels)
     width = (STAMP_WIDTH[0] * lh / k, STAMP_WIDTH[1] * lh / k)
     height = (STAMP_HEIGHT[0] * lh / k, STAMP_HEIGHT[1] * lh / k)
@@ -274,15 +278,9 @@ def _frame_round(box: Box, pixels: np.ndarray, lh: float) -> Box | None:
         if not (wide and STAMP_HEIGHT[0] * lh <= h <= STAMP_HEIGHT[1] * lh) or area > 0.3 * w * h:
             continue
         cand = Box(x0 + x, y0 + y, x0 + x + w, y0 + y + h)
-        if _inside(box, cand) and (best is None or w * h < best.width * best.height):
+        if centred_in(box, cand) and (best is None or w * h < best.width * best.height):
             best = cand
     return best
-
-
-def _inside(box: Box, frame: Box) -> bool:
-    """Whether the centre of ``box`` lies within ``frame``."""
-    cx, cy = (box.left + box.right) / 2, (box.top + box.bottom) / 2
-    return frame.left <= cx <= frame.right and frame.top <= cy <= frame.bottom
 
 
 def word_mark(
@@ -297,7 +295,7 @@ def word_mark(
     box = word.box
     if box is None:
         return None
-    if any(_inside(box, s) for s in stamps):
+    if any(centred_in(box, s) for s in stamps):
         return STAMP
     conf = word.conf if word.conf is not None else 1.0
     if pixels is not None and pixels.ndim == 3:
@@ -488,7 +486,7 @@ def _within_frames(line: Line, frames: Sequence[Box]) -> bool:
     """Every word of the line inside a stamp's frame: the stamp's own line, whatever it
     reads like (an overprinted "ĐẾN" out at the margin, handwriting in its fields)."""
     boxes = [w.box for w in line.words if w.box is not None]
-    return bool(boxes) and all(any(_inside(b, f) for f in frames) for b in boxes)
+    return bool(boxes) and all(any(centred_in(b, f) for f in frames) for b in boxes)
 
 
 def note_block(

@@ -18,9 +18,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.anatomy import RECIPIENTS_START, SIGNATURE_WORDS, is_signature_word
+from pipeline.anatomy import RECIPIENTS_START, SIGNATURE_WORDS, is_signature_word, letters
 from pipeline.document import Box, Line, Page, Word, enclosing
-from pipeline.layout.geometry import line_height
+from pipeline.layout.geometry import centred_in, line_height
 from pipeline.preprocess.rings import Ring
 from pipeline.vietnamese import fold_key
 
@@ -73,16 +73,10 @@ def places(page: Page, pixels: np.ndarray, config: RereadConfig | None = None) -
     lost = [  # lost ink in a row through a seal is read with the row
         c
         for c in _lost_ink_crops(lines, pixels, lh)
-        if not any(_centred(c.box, r.box) for r in rows)
+        if not any(centred_in(c.box, r.box) for r in rows)
     ]
     found = _straddle_crops(lines, pixels, lh) + rows + _stack_crops(lines, lh) + lost
     return Places(tuple(found[: cfg.max_crops]), lh)
-
-
-def _centred(box: Box, frame: Box) -> bool:
-    """Whether the centre of ``box`` lies within ``frame``."""
-    cx, cy = (box.left + box.right) / 2, (box.top + box.bottom) / 2
-    return frame.left <= cx <= frame.right and frame.top <= cy <= frame.bottom
 
 
 def merge(
@@ -381,20 +375,15 @@ def _signature_line(line: Line) -> bool:
     if RECIPIENTS_START.match(fold_key(line.text.strip())):
         return True
     for w in line.words:
-        core = _core(w.text)
+        core = letters(w.text)
         if len(core) >= 3 and core.isupper() and fold_key(core) in SIGNATURE_WORDS:
             return True
     return False
 
 
-def _core(text: str) -> str:
-    """A word without the specks and punctuation OCR put round it."""
-    return "".join(c for c in text if c.isalpha())
-
-
 def _signature_letters(words: list[Word]) -> int:
     """Letters of a signature block in ``words``; junk read from a seal counts nothing."""
-    return sum(len(_core(w.text)) for w in words if is_signature_word(w.text))
+    return sum(len(letters(w.text)) for w in words if is_signature_word(w.text))
 
 
 #: A word read through a seal is kept at this confidence even when it is no signature
@@ -406,13 +395,13 @@ def _unglued(word: Word) -> Word | None:
     """``word`` as a signature block's word, or None for seal junk: the ring's ink read
     on to the front of a word ("NGưmTrần", "EBXTHỦ", "NXPHÓ") is cut off, the longest
     tail that is a signature word kept."""
-    core = _core(word.text)
+    core = letters(word.text)
     if is_signature_word(core):
         return word
     for k in range(1, len(core) - 1):
         if core[k].isupper() and is_signature_word(core[k:]):
             return replace(word, text=core[k:])
-    return word if (word.conf or 0.0) >= _SURE and any(c.isalnum() for c in word.text) else None
+    return word if (word.conf or 0.0) >= _SURE and _wordy(word) else None
 
 
 def _ring_row(out: list[Line | None], crop: Place, words: list[Word]) -> Line | None:
@@ -424,7 +413,7 @@ def _ring_row(out: list[Line | None], crop: Place, words: list[Word]) -> Line | 
     edge = ring.x - ring.r
 
     def here(box: Box | None) -> bool:
-        return box is not None and (box.left + box.right) / 2 >= edge and _centred(box, crop.box)
+        return box is not None and (box.left + box.right) / 2 >= edge and centred_in(box, crop.box)
 
     fresh = [u for w in words if here(w.box) and (u := _unglued(w)) is not None]
     old = [w for ln in out if ln is not None for w in ln.words if here(w.box)]

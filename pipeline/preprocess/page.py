@@ -34,22 +34,53 @@ def find_page_quad(
         small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
     )
     blob = cv2.GaussianBlur(blob, (5, 5), 0)
-    thr, mask = cv2.threshold(blob, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    thr, _ = cv2.threshold(blob, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    # The sheet is the part brighter than Otsu's level. Under a hard shadow across the
+    # sheet that is only its lit part, and print runs on past its edge: then the lower
+    # level of a three-way split (desk, sheet in shadow, lit sheet) is tried, and taken
+    # when nothing is printed outside that region at all.
+    first = _bright_region(blob, thr, min_area, max_area)
+    seen = _print_outside(small, blob, first, k) if first is not None else 1.0
+    if first is not None and seen < CLEAR_OUTSIDE:
+        quad = _sheet_quad(small, blob, first, k, min_contrast)
+        if quad is not None:
+            return quad / f
+    lower = _bright_region(blob, _lower_level(blob), min_area, max_area)
+    if lower is not None and _print_outside(small, blob, lower, k) < CLEAR_OUTSIDE:
+        quad = _sheet_quad(small, blob, lower, k, min_contrast)
+        if quad is not None:
+            return quad / f
+    if first is not None and seen < MAX_PRINT_OUTSIDE:
+        quad = _sheet_quad(small, blob, first, k, min_contrast)
+        if quad is not None:
+            return quad / f
+    return None
+
+
+def _bright_region(
+    blob: np.ndarray, level: float | None, min_area: float, max_area: float
+) -> np.ndarray | None:
+    """The largest part of ``blob`` brighter than ``level``, if its area is a sheet's."""
+    if level is None:
+        return None
+    mask = (blob > level).astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=4)
     if n < 2:
         return None
     best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
     area = stats[best, cv2.CC_STAT_AREA] / float(mask.size)
-    if not min_area <= area <= max_area:
-        return None
-    region = labels == best
+    return labels == best if min_area <= area <= max_area else None
+
+
+def _sheet_quad(
+    small: np.ndarray, blob: np.ndarray, region: np.ndarray, k: int, min_contrast: float
+) -> np.ndarray | None:
+    """The four corners (working-copy pixels) of ``region`` if it is a sheet on a darker
+    surround: brighter than it, not reaching three sides of the frame (then it is the lit
+    part of a sheet filling the frame, the rest in a shadow), and a quadrilateral."""
     inside = float(np.median(small[region]))
     outside = float(np.median(small[~region]))
-    if inside - outside < min_contrast:
-        return None
-    if _print_outside(small, blob, region, k) or _frame_sides(region) >= 3:
-        # the "desk" carries print, or the bright part reaches three sides of the frame:
-        # it is the lit part of a sheet filling the frame, the rest in a shadow
+    if inside - outside < min_contrast or _frame_sides(region) >= 3:
         return None
     contours, _ = cv2.findContours(
         region.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
@@ -58,22 +89,54 @@ def find_page_quad(
     quad = _four_corners(hull)
     if cv2.contourArea(quad) < 0.8 * cv2.contourArea(hull):
         return None  # not a quadrilateral (a torn or folded sheet): leave it
-    return quad / f
+    return quad
+
+
+def _lower_level(blob: np.ndarray) -> float | None:
+    """The lower threshold of a three-class Otsu split of ``blob``'s levels (the one
+    between the desk and the sheet in shadow), or None on a flat image."""
+    hist = np.bincount(blob.ravel(), minlength=256).astype(np.float64)
+    p = hist / hist.sum()
+    levels = np.arange(256, dtype=np.float64)
+    w, m = np.cumsum(p), np.cumsum(p * levels)  # class weight and first moment up to t
+    best, out = -1.0, None
+    for t1 in range(1, 254):
+        w0, m0 = w[t1], m[t1]
+        if w0 <= 0:
+            continue
+        w1 = w[t1 + 1 : 255] - w0  # the middle class (t1, t2]
+        m1 = m[t1 + 1 : 255] - m0
+        w2 = 1.0 - w[t1 + 1 : 255]
+        m2 = m[255] - m[t1 + 1 : 255]
+        ok = (w1 > 0) & (w2 > 0)
+        if not ok.any():
+            continue
+        between = m0 * m0 / w0 + np.where(ok, m1 * m1 / np.where(ok, w1, 1), 0)
+        between = between + np.where(ok, m2 * m2 / np.where(ok, w2, 1), 0)
+        j = int(np.argmax(np.where(ok, between, -1)))
+        if between[j] > best:
+            best, out = float(between[j]), float(t1)
+    return out
 
 
 #: Print outside the bright region at this share of its density inside (or more) means
-#: the region is only the lit part of the sheet (a hand's or the phone's shadow across a
-#: page filling the frame): warping to it would cut every line.
+#: the region is only the lit part of the sheet (a hand's or the phone's shadow across the
+#: page): warping to it would cut every line...
 MAX_PRINT_OUTSIDE = 0.25
+#: ... and under this share nothing is printed outside: on a sheet lying on a desk it is
+#: 0.0 (photo renders), where a hard shadow's edge cuts print 0.09-0.43, a curled sheet's
+#: shading 0.075. Between the two, a lower level that gives a region this clear wins.
+CLEAR_OUTSIDE = 0.05
 #: ... judged only on a sheet with that much print (stroke pixels on the working copy):
 #: a page holding a signature alone says nothing.
 MIN_PRINT = 0.02
 
 
-def _print_outside(small: np.ndarray, closed: np.ndarray, region: np.ndarray, k: int) -> bool:
-    """Whether text-like strokes (dark against the closed, text-free copy) lie just
-    outside the region's edge about as densely as inside it: the edge cuts lines of print.
-    Just outside a sheet lying on a desk there is no print."""
+def _print_outside(small: np.ndarray, closed: np.ndarray, region: np.ndarray, k: int) -> float:
+    """How densely text-like strokes (dark against the closed, text-free copy) lie just
+    outside the region's edge, as a share of their density inside it (0.0 when there is
+    too little print, or too little outside, to judge): about 0 for a sheet on a desk,
+    high where the edge cuts lines of print."""
     strokes = (closed.astype(np.int16) - small.astype(np.int16)) > 25
     mask = region.astype(np.uint8)
     near = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * k + 1, 2 * k + 1)))
@@ -81,9 +144,9 @@ def _print_outside(small: np.ndarray, closed: np.ndarray, region: np.ndarray, k:
     ring = (wide > 0) & (near == 0)  # outside, off the edge by one to four kernel widths
     core = cv2.erode(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * k + 1, 2 * k + 1)))
     if ring.sum() < 0.01 * region.size or not core.any():
-        return False
+        return 0.0
     inside = float(strokes[core > 0].mean())  # a page of text: about 0.1 at this size
-    return inside >= MIN_PRINT and float(strokes[ring].mean()) >= MAX_PRINT_OUTSIDE * inside
+    return float(strokes[ring].mean()) / inside if inside >= MIN_PRINT else 0.0
 
 
 def _frame_sides(region: np.ndarray) -> int:

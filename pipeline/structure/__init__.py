@@ -47,7 +47,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.anatomy import LIST_MARKER
+from pipeline.cli import command_parser
 from pipeline.document import Document, Header, Section, Step
+from pipeline.errors import require
 from pipeline.structure.body import OPENERS, parse_body_logged, split_addressees
 from pipeline.structure.closing import is_recipients_start, is_signature_start, parse_closing
 from pipeline.structure.furniture import split_furniture
@@ -82,6 +84,7 @@ def parse(source: str | Document, name: str = "text") -> Document:
     """
     if isinstance(source, Document):
         return structure(source)
+    require(source, str, "parse: source")
     doc = Document.from_text(source, name=name)
     return _structure(doc, from_text(source))
 
@@ -271,12 +274,11 @@ def to_json(doc: Document) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """Arguments of ``vnocr parse``."""
-    ap = argparse.ArgumentParser(
-        prog="vnocr parse",
-        description="Parse a document text into its structure.",
-        epilog="examples:\n  vnocr parse out/decision.json --format md\n"
-        "  vnocr parse samples/cong-van-so.txt --spec",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    ap = command_parser(
+        "parse",
+        "Parse a document text into its structure.",
+        "vnocr parse out/decision.json --format md",
+        "vnocr parse samples/cong-van-so.txt --spec",
     )
     ap.add_argument(
         "file", nargs="?", default="-", help="a UTF-8 text file, a Document .json, or - for stdin"

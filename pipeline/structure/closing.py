@@ -11,7 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.anatomy import BULLET_CHARS, RECIPIENTS_START, SIGNATURE_WORDS, split_bullets
+from pipeline.anatomy import (
+    BULLET_CHARS,
+    RECIPIENTS_START,
+    SIGNATURE_WORDS,
+    letters,
+    split_bullets,
+)
 from pipeline.anatomy import SIGNER_TITLES as TITLES
 from pipeline.document import Signature
 from pipeline.structure.lines import LOWER, UPPER, SrcLine, fold, is_upper
@@ -149,7 +155,7 @@ def _title_run(words: list[str]) -> int:
         if not is_upper(w):
             break
         run += 1
-    tail = ["".join(c for c in w if c.isalpha()) for w in words[len(words) - run :]]
+    tail = [letters(w) for w in words[len(words) - run :]]
     return run if any(len(c) >= 4 and fold(c) in SIGNATURE_WORDS for c in tail) else 0
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline.cli import command_parser
 from pipeline.errors import InputFileError, ModelFormatError
 from pipeline.io import write_atomic
 from pipeline.lm import (
@@ -410,12 +411,11 @@ def held_out_files(splits: str | Path, dev_dir: str | Path) -> list[Path]:
 
 def build_parser() -> argparse.ArgumentParser:
     """Arguments of ``vnocr lm``."""
-    parser = argparse.ArgumentParser(
-        prog="vnocr lm",
-        description="Build or score the syllable trigram language model that correction uses.",
-        epilog="examples:\n  vnocr lm build my-texts/ -o my-lm.npz\n"
-        "  vnocr lm score letter.txt -m my-lm.npz",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    parser = command_parser(
+        "lm",
+        "Build or score the syllable trigram language model that correction uses.",
+        "vnocr lm build my-texts/ -o my-lm.npz",
+        "vnocr lm score letter.txt -m my-lm.npz",
     )
     sub = parser.add_subparsers(dest="cmd", required=True)
     b = sub.add_parser("build", help="build a model from folders or files of .txt text")

@@ -30,6 +30,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from pipeline.cli import command_parser
 from pipeline.errors import InputFileError, OutputError, output_error
 from pipeline.io import write_atomic
 
@@ -1326,12 +1327,10 @@ def _font_size(text: str) -> float:
 
 def build_parser() -> argparse.ArgumentParser:
     """Arguments of ``vnocr synth``."""
-    parser = argparse.ArgumentParser(
-        prog="vnocr synth",
-        description="Render a Vietnamese doc spec into synthetic scanned pages with ground truth.",
-        epilog="example:\n  vnocr synth samples/cong-van-so.txt -o synth/ --profile clean "
-        "--profile scan --seed 1",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    parser = command_parser(
+        "synth",
+        "Render a Vietnamese doc spec into synthetic scanned pages with ground truth.",
+        "vnocr synth samples/cong-van-so.txt -o synth/ --profile clean --profile scan --seed 1",
     )
     parser.add_argument("source", type=Path, help="doc spec text file (UTF-8)")
     parser.add_argument("-o", "--out", type=Path, required=True, help="output folder")

@@ -25,7 +25,7 @@ import pikepdf
 from pipeline.document import Box, Document, Line, Page
 from pipeline.errors import InputFileError, OutputError
 from pipeline.io import PDF_DPI, sniff
-from pipeline.textlayer import FROM_BOTH, FROM_LAYER, FROM_OCR, overlap
+from pipeline.textlayer import FROM_BOTH, FROM_LAYER, FROM_OCR, UNICODE, overlap
 from pipeline.writers.glyphless import ADVANCE, encode, font_dict
 from pipeline.writers.placement import blocks, scan_box, scan_size
 
@@ -102,7 +102,7 @@ def legacy_layers(doc: Document) -> set[int]:
         for step in doc.steps
         if step.stage == "textlayer"
         for entry in step.settings.get("pages", ())
-        if entry.get("layer_encoding", "unicode") != "unicode"
+        if entry.get("layer_encoding", UNICODE) != UNICODE
         and entry.get("source", FROM_OCR) in (FROM_LAYER, FROM_BOTH)
     }
 

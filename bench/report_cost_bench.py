@@ -1,0 +1,108 @@
+"""Cost of ``vnocr report`` on long texts: seconds and peak memory against text size.
+
+The texts are built here: the correct texts of samples/ (``*.gt.txt``) joined and repeated
+up to each size (so the long ones repeat themselves, the hard case for anchoring), and a
+"hypothesis" damaged with a seeded generator the way OCR damages text (a syllable's marks
+stripped, a letter misread, a word lost or split), about 1 in 25 syllables. Each run is
+``vnocr report HYP REF -o R.html --json R.json`` in a fresh interpreter, which prints its
+own peak RSS. With ``--before PATH`` (a checkout of the code to compare with), that code
+runs the same command, alternating with this checkout, in the same run; sizes above
+``--before-max`` are not run with it (the old quadratic alignment takes hours there).
+The CER and WER of both are printed: they must be identical.
+
+    .venv/bin/python bench/report_cost_bench.py [--sizes 100000 1000000 10000000]
+        [--before ../main-copy] [--before-max 1000000] [--char-noise 0.02]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.vietnamese import strip_marks  # noqa: E402
+
+CHILD = (
+    "import resource, sys; from pipeline.report import main; code = main(sys.argv[1:]); "
+    "print('peak_mb', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024); "
+    "sys.exit(code)"
+)
+
+
+def texts(size: int, seed: int = 0, char_noise: float = 0.0) -> tuple[str, str]:
+    """A reference of ``size`` characters and its damaged reading (with ``char_noise``,
+    also that share of all characters replaced at random: many more, scattered edits)."""
+    base = "\n".join(p.read_text(encoding="utf-8") for p in sorted(ROOT.glob("samples/*.gt.txt")))
+    ref = (base * (size // len(base) + 1))[:size]
+    rng = random.Random(seed)
+    out = []
+    for word in ref.split(" "):
+        r = rng.random()
+        if r < 0.015:
+            out.append(strip_marks(word))
+        elif r < 0.025 and len(word) > 1:
+            k = rng.randrange(len(word))
+            out.append(word[:k] + rng.choice("iloc") + word[k + 1 :])
+        elif r < 0.032:
+            continue
+        elif r < 0.04 and len(word) > 2:
+            out.append(word[:2] + " " + word[2:])
+        else:
+            out.append(word)
+    hyp = " ".join(out)
+    if char_noise:
+        hyp = "".join(rng.choice("ax ") if rng.random() < char_noise else c for c in hyp)
+    return ref, hyp
+
+
+def run(code_root: Path, hyp: Path, ref: Path, out: Path) -> tuple[float, float, dict]:
+    env = {**os.environ, "PYTHONPATH": str(code_root)}
+    cmd = [sys.executable, "-c", CHILD, str(hyp), str(ref), "-o", str(out / "r.html")]
+    cmd += ["--json", str(out / "r.json")]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"{code_root}: exit {proc.returncode}: {proc.stderr[-2000:]}")
+    peak = float(proc.stdout.split("peak_mb")[-1])
+    figures = json.loads((out / "r.json").read_text(encoding="utf-8"))["corrected"]
+    return seconds, peak, {k: figures[k] for k in ("cer", "wer")}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000, 10_000_000])
+    ap.add_argument("--before", type=Path, help="a checkout of the code to compare with")
+    ap.add_argument("--before-max", type=int, default=1_000_000)
+    ap.add_argument("--char-noise", type=float, default=0.0, help="e.g. 0.02 (default 0)")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for size in args.sizes:
+            ref_text, hyp_text = texts(size, char_noise=args.char_noise)
+            ref, hyp = work / "ref.txt", work / "hyp.txt"
+            ref.write_text(ref_text, encoding="utf-8")
+            hyp.write_text(hyp_text, encoding="utf-8")
+            sides = [("after", ROOT)]
+            if args.before and size <= args.before_max:
+                sides.insert(0, ("before", args.before))
+            for name, root in sides:
+                seconds, peak, figures = run(root, hyp, ref, work)
+                print(
+                    f"{size:>10,} chars  {name:6}  {seconds:8.2f} s  peak {peak:7.0f} MB  "
+                    f"CER {figures['cer']:.6f}  WER {figures['wer']:.6f}",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main()
