@@ -29,6 +29,7 @@ bench: system venv
 	$(PY) bench/correct_bench.py
 	$(PY) bench/real_correct_bench.py
 	$(PY) bench/report_bench.py
+	$(PY) bench/report_cost_bench.py
 	$(PY) bench/structure_bench.py --ocr
 	$(PY) bench/preprocess_bench.py
 	$(PY) bench/layout_bench.py

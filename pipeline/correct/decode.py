@@ -24,10 +24,31 @@ def merge_keys(prev: np.ndarray, choice: np.ndarray, width: int) -> np.ndarray:
     return prev * width + choice
 
 
+#: Positions searched together at most: sentences are searched in groups of about this
+#: many positions, so the search's arrays stay small for any length of text (a part of
+#: 1 M characters held 150 MB of them) while a group is still one batch of numpy calls.
+GROUP_ROWS = 20_000
+
+
 def decode_all(
     lm: LanguageModel, sents: list[list[Cands]], beam: int, width: int
 ) -> list[list[int]]:
     """The chosen candidate index per position of every sentence (see the module)."""
+    out: list[list[int]] = []
+    group: list[list[Cands]] = []
+    rows = 0
+    for s in sents:
+        group.append(s)
+        rows += len(s)
+        if rows >= GROUP_ROWS:
+            out += _decode_group(lm, group, beam, width)
+            group, rows = [], 0
+    return out + _decode_group(lm, group, beam, width)
+
+
+def _decode_group(
+    lm: LanguageModel, sents: list[list[Cands]], beam: int, width: int
+) -> list[list[int]]:
     if not sents:
         return []
     rows = [c for s in sents for c in s]

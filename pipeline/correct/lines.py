@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 from pipeline.channel import obs_key
 from pipeline.correct.candidates import Cands, tone_drop_cost
@@ -245,7 +246,7 @@ def _position(
     """The candidates of the ``k``-th token of ``line`` read in ``read`` (mode, regime);
     ``capitals``: the line is a line of capitals (:func:`_capital_line`)."""
     mode, regime = read
-    t.gate = f"{mode}/{regime}"
+    t.gate = sys.intern(f"{mode}/{regime}")  # one string, not one a token
     c = token_cands(corr, t, mode, regime, drop)
     if mode == Mode.GOOD and len(c.words) <= 1 + len(TONES_ONLY) and t.kind == Kind.WORD:
         c = word_cands(corr, t, c, line, k)

@@ -7,8 +7,9 @@ large round ring of ink, colour ink is red (seal) or blue (signature, handwritin
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -16,6 +17,9 @@ from pipeline.anatomy import is_signature_word
 from pipeline.document import Box, Line, Word, enclosing
 from pipeline.layout.geometry import Frame, centred_in, split_line
 from pipeline.vietnamese import fold_key
+
+if TYPE_CHECKING:
+    from pipeline.preprocess.frames import RectFrame
 
 #: E-signature overlays of government PDFs ("Ký bởi: ...", "Thời gian ký: ...") and the
 #: copy line of an e-office ("SAO Y; ...; 07/10/2025 17:23:24").
@@ -52,10 +56,32 @@ HALF = 2
 HalfInk = tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]
 
 
+#: The last page's measurements of its pixels alone, by kind: (the pixels, a key, the
+#: value). The second reading (layout.reread) and the layout both look for stamp frames
+#: on the same page image, one after the other: the second look finds them here.
+_LAST: dict[str, tuple[np.ndarray, Any, Any]] = {}
+
+
+def _of_last_page(kind: str, pixels: np.ndarray, key: Any, make: Callable[[], Any]) -> Any:
+    """``make()``, or what it gave for this very pixel array and ``key`` last time (one
+    page is kept: the pixels are held, so the array cannot be another one at the same
+    address; page images are never changed in place)."""
+    last = _LAST.get(kind)
+    if last is not None and last[0] is pixels and last[1] == key:
+        return last[2]
+    value = make()
+    _LAST[kind] = (pixels, key, value)
+    return value
+
+
 def half_ink(pixels: np.ndarray) -> HalfInk:
     """The page's Otsu ink at half size (every other pixel of its gray) and its
     :func:`~pipeline.preprocess.frames.labelled` components: the seal search and the
     stamp-frame search both look at it, so a page labels it once."""
+    return _of_last_page("half_ink", pixels, None, lambda: _half_ink(pixels))
+
+
+def _half_ink(pixels: np.ndarray) -> HalfInk:
     from pipeline.preprocess.frames import labelled  # the preprocess package owns OpenCV
     from pipeline.preprocess.light import otsu_ink
 
@@ -195,6 +221,25 @@ def _drawn_frames(
     on the ink (a frame touching nothing) and on its long straight strokes only (a frame
     an arrow stamp or a signature runs into, or a frame with a dashed side, or one whose
     corner broke apart). ``half``: :func:`half_ink` of ``pixels`` when the caller has it."""
+    k = HALF  # half_ink's
+    cands = _of_last_page("frames", pixels, lh, lambda: _frame_candidates(pixels, lh, half))
+    words = [w for ln in lines for w in ln.words if w.box is not None]
+    found: list[Box] = []
+    for c in cands:
+        if abs(c.angle) > STAMP_MAX_TURN:
+            continue
+        box = Box(k * c.left, k * c.top, k * c.right, k * c.bottom)
+        inside = [w for w in words if w.box is not None and centred_in(w.box, box)]
+        if not inside or any(fold_key(w.text).strip("|[]().:") in ("du", "thao") for w in inside):
+            continue
+        if not any(_overlap(box, f) > 0.5 for f in found):
+            found.append(box)
+    return found
+
+
+def _frame_candidates(pixels: np.ndarray, lh: float, half: HalfInk | None) -> list[RectFrame]:
+    """The hollow rectangles of a stamp's size in the page's half-size ink (half-size
+    pixels), the largest first: what :func:`_drawn_frames` looks at, from the pixels alone."""
     from pipeline.preprocess.frames import hollow_rectangles, ruling
 
     k = HALF  # half_ink's
@@ -209,18 +254,7 @@ def _drawn_frames(
     cands += hollow_rectangles(rules, width, height, join=max(1, int(lh / (2 * k))))
     # the outer frame first: a stamp's inner rule and sides can make a smaller rectangle
     cands.sort(key=lambda c: (c.right - c.left) * (c.bottom - c.top), reverse=True)
-    words = [w for ln in lines for w in ln.words if w.box is not None]
-    found: list[Box] = []
-    for c in cands:
-        if abs(c.angle) > STAMP_MAX_TURN:
-            continue
-        box = Box(k * c.left, k * c.top, k * c.right, k * c.bottom)
-        inside = [w for w in words if w.box is not None and centred_in(w.box, box)]
-        if not inside or any(fold_key(w.text).strip("|[]().:") in ("du", "thao") for w in inside):
-            continue
-        if not any(_overlap(box, f) > 0.5 for f in found):
-            found.append(box)
-    return found
+    return cands
 
 
 def _frame_round(box: Box, pixels: np.ndarray, lh: float) -> Box | None:
