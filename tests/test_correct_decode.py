@@ -109,3 +109,19 @@ def test_segments_cut_where_two_single_positions_follow() -> None:
     lens = np.array([8, 2])
     # rows 1-2 single: the parts 0..3 and 1..7 overlap on them, 1..7 and 5..8 on 5-6
     assert segments(n_cands, lens) == [(0, 3), (1, 7), (5, 8), (8, 10)]
+
+
+def test_sentences_searched_in_groups_give_every_sentence_once(
+    corr: Corrector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """decode_all cuts long text into groups of about GROUP_ROWS positions; with groups of
+    a few positions (a group boundary after almost every sentence) each sentence still
+    gets its own picks, in order (a sentence dropped, repeated or split would not)."""
+    import pipeline.correct.decode as decode
+
+    rng = np.random.default_rng(13)
+    sents = [s for _ in range(8) for s in random_sentences(corr.lm, rng)]
+    want = [plain_beam(corr.lm, s, 4) for s in sents]
+    for rows in (1, 5, 17):
+        monkeypatch.setattr(decode, "GROUP_ROWS", rows)
+        assert decode_all(corr.lm, sents, 4, WIDTH) == want

@@ -49,6 +49,8 @@ def decode_all(
 def _decode_group(
     lm: LanguageModel, sents: list[list[Cands]], beam: int, width: int
 ) -> list[list[int]]:
+    """:func:`decode_all` of one group: its positions settled, its sentences cut and
+    searched as one batch of array operations."""
     if not sents:
         return []
     rows = [c for s in sents for c in s]
