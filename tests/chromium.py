@@ -36,6 +36,22 @@ from pipeline.document import Document, Word
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def quiet_flags(profile: Path) -> list[str]:
+    """The flags every headless chromium of the tests takes: no sandbox (it refuses to run
+    as root) and no GPU, nothing fetched, updated or synced in the background, no
+    first-run screens, and a profile of its own in ``profile``, so that runs side by side
+    share nothing."""
+    return [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+    ]
+
+
 class Chromium:
     """One headless chromium (``--headless=new``: the real browser with its PDF viewer)."""
 
@@ -53,13 +69,7 @@ class Chromium:
                 CHROMIUM,
                 "--headless=new",
                 "--remote-debugging-pipe",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                f"--user-data-dir={profile}",
+                *quiet_flags(profile),
                 f"--window-size={size[0]},{size[1]}",
                 "about:blank",
             ],

@@ -8,18 +8,17 @@ the page's script did on load is visible in it.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
+from chromium import CHROMIUM, quiet_flags
 
 from pipeline.document import Box, Correction, Document, Line, Page, Word
 from pipeline.io import PageImage
 from pipeline.report import compare, to_html, undo_corrections
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt: chromium)"),
     pytest.mark.slow,  # each chromium start takes a second or more
@@ -35,13 +34,7 @@ def open_in_chromium(page: Path, profile: Path) -> tuple[str, list[str]]:
         [
             CHROMIUM,
             "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={profile}",
+            *quiet_flags(profile),
             "--enable-logging=stderr",
             "--v=0",
             "--dump-dom",
