@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.correct.tokens import Kind, Token
+from pipeline.correct.tokens import JOIN, LIST_LETTER, ROMAN_NUMERAL, Kind, Token
 from pipeline.lexicon import Lexicon
 
 #: Letters OCR prints for the digits 0, 1 and 6 (an italic 6 is read as "ó": "ló" 16).
@@ -31,7 +31,7 @@ _SEGMENT_NUMBER = re.compile(rf"^([A-ZĐ]{{2,}}?)([\d{_ONE}][\d{_ZERO}{_ONE}]*)$
 _YEAR_SEGMENT = re.compile(r"^\d{4}$")
 #: Rules that read a digit as the letter it stands for ("I1." is the Roman II., "8)"
 #: between "như sau:" and "b)" is a)): the sequence around the label decides.
-_READ_AS_LETTERS = frozenset({"join", "roman numeral", "list letter"})
+_READ_AS_LETTERS = frozenset({JOIN, ROMAN_NUMERAL, LIST_LETTER})
 _TRAILING_DIGITS = re.compile(r"^(?P<word>[^\W\d_]+)(?P<digits>\d+)$")
 
 

@@ -40,6 +40,7 @@ from pipeline.correct.pieces import (
 from pipeline.correct.repeats import repeated_codes
 from pipeline.correct.rules import after_number_or_code, classify, gate, rule_fix
 from pipeline.correct.tokens import (
+    JOIN,
     NUMBERISH,
     ROMAN,
     SENT_END,
@@ -96,7 +97,7 @@ def _guard_rails(corr: Corrector, lines: list[list[Token]]) -> None:
         line_start_words(toks)
         join_spaced(toks, lex)
         for k, t in enumerate(toks):
-            if t.reason == "join":
+            if t.reason == JOIN:
                 last = t
                 continue
             classify(t, corr, k == 0)

@@ -15,7 +15,15 @@ import re
 from pipeline.anatomy import RECIPIENTS_START
 from pipeline.channel import obs_key
 from pipeline.correct.config import CorrectConfig
-from pipeline.correct.tokens import SENT_END, Kind, Token, match_case, starts_marker
+from pipeline.correct.tokens import (
+    JOIN,
+    LIST_LETTER,
+    SENT_END,
+    Kind,
+    Token,
+    match_case,
+    starts_marker,
+)
 from pipeline.lexicon import Lexicon
 from pipeline.vietnamese import fold_key, strip_marks
 
@@ -57,7 +65,7 @@ def marker_fix(lines: list[list[Token]]) -> None:
         if ch == "d" and prev == "d" and nxt in (None, "e"):
             # "đ)" read without its stroke (mark-less OCR, stripped text): a second "d)"
             t = lines[i][0]
-            t.new, t.kind, t.reason = "đ", Kind.FIXED, "list letter"
+            t.new, t.kind, t.reason = "đ", Kind.FIXED, LIST_LETTER
             continue
         if ch in _MARKER_LETTERS:
             continue
@@ -72,7 +80,7 @@ def marker_fix(lines: list[list[Token]]) -> None:
         ):
             continue
         t = lines[i][0]
-        t.new, t.kind, t.reason = want, Kind.FIXED, "list letter"
+        t.new, t.kind, t.reason = want, Kind.FIXED, LIST_LETTER
     _number_fix(lines)
 
 
@@ -188,7 +196,7 @@ def _d_after_d(toks: list[Token]) -> None:
         elif toks[j].trail != ",":
             continue
         if toks[j].core == "d" and not toks[j].lead and toks[j].trail in ("", ","):
-            t.new, t.kind, t.reason = "đ", Kind.FIXED, "list letter"
+            t.new, t.kind, t.reason = "đ", Kind.FIXED, LIST_LETTER
 
 
 def date_fix(toks: list[Token]) -> None:
@@ -363,10 +371,10 @@ def join_spaced(toks: list[Token], lex: Lexicon) -> None:
         i = j
     for i, j, joined in _spelled_rows_only(toks, spans):
         first, last = toks[i], toks[j - 1]
-        first.new, first.kind, first.reason = joined, Kind.FIXED, "join"
+        first.new, first.kind, first.reason = joined, Kind.FIXED, JOIN
         first.new_trail, last.new_trail = last.trail, ""
         for t in toks[i + 1 : j]:
-            t.new, t.kind, t.joined, t.reason = "", Kind.FIXED, True, "join"
+            t.new, t.kind, t.joined, t.reason = "", Kind.FIXED, True, JOIN
 
 
 def _spelled_rows_only(

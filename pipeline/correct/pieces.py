@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.correct.tokens import Kind, Token
+from pipeline.correct.tokens import JOIN, ROMAN_NUMERAL, Kind, Token
 from pipeline.lexicon import Lexicon
 from pipeline.vietnamese import fold_key
 
@@ -56,7 +56,7 @@ def code_pieces(toks: list[Token]) -> None:
     too, even beside the same code printed whole."""
     for k in range(len(toks) - 1):
         a, b = toks[k], toks[k + 1]
-        if a.trail or b.lead or a.joined or b.joined or b.reason == "join":
+        if a.trail or b.lead or a.joined or b.joined or b.reason == JOIN:
             continue
         head, tail = _text(a), _text(b)
         if _CODE_HEAD.match(head) and any(c.isdigit() for c in head) and _CODE_TAIL.match(tail):
@@ -123,4 +123,4 @@ def term_number(toks: list[Token]) -> None:
             continue
         fixed = core.translate(_ROMAN_LOOKALIKE)
         if fixed != core and _ROMAN.match(fixed):
-            t.new, t.kind, t.reason = fixed, Kind.FIXED, "roman numeral"
+            t.new, t.kind, t.reason = fixed, Kind.FIXED, ROMAN_NUMERAL

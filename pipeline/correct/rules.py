@@ -16,6 +16,7 @@ from pipeline.correct.context import Corrector
 from pipeline.correct.digits import number_lookalike
 from pipeline.correct.tokens import (
     ROMAN,
+    ROMAN_NUMERAL,
     SLASH_MARKER,
     VIET_RE,
     Kind,
@@ -62,7 +63,7 @@ def rule_fix(t: Token, corr: Corrector, at_line_start: bool) -> None:
     if at_line_start and t.trail.startswith(".") and _ROMANISH.match(core) and core != core.lower():
         fixed = core.replace("1", "I").replace("l", "I")
         if fixed != core and ROMAN.match(fixed):
-            t.new, t.kind, t.reason = fixed, Kind.FIXED, "roman numeral"
+            t.new, t.kind, t.reason = fixed, Kind.FIXED, ROMAN_NUMERAL
             return
     if core.isupper() and core.isascii() and core in codes.abbr_fold:
         t.new, t.kind, t.reason = codes.abbr_fold[core], Kind.FIXED, "abbreviation"

@@ -27,6 +27,10 @@ VIET_RE = re.compile("[" + "".join(sorted(_VIET_ONLY)) + "]")
 #: a question mark or an apostrophe for a horn (mark-less OCR: "thi?c", "thu’c")
 SIGN_LETTERS = "€£¢¥₫§©®°?’"
 _GARBLE = frozenset("0134568@&$|{}()[]/\\!" + SIGN_LETTERS)
+#: ``Token.reason`` of the rules whose changes later steps look for: pieces joined into one
+#: word (not split or classified again), a Roman numeral and a list letter (a digit read
+#: as a letter there is not made a digit again).
+JOIN, ROMAN_NUMERAL, LIST_LETTER = "join", "roman numeral", "list letter"
 SLASH_MARKER = re.compile(r"^[a-zđA-ZĐ]/$")  # list marker "b/" (a/, b/, c/ ...)
 _SLASH_ABBR = re.compile(r"^[a-zđA-ZĐ](?:/[a-zđA-ZĐ])+$")  # v/v, k/t, t/m: one letter a word
 _LATIN_LETTERS = frozenset("abcdđefghijklmnopqrstuvwxyz")
