@@ -39,7 +39,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.poolworker import RUN_ENV, receive, send
+from pipeline.poolworker import RUN_ENV, receive, send, temp_prefix
 
 #: Prefix of a run's temporary folder (under the system temp folder).
 TEMP_PREFIX = "vnocr-run-"
@@ -141,6 +141,9 @@ class WorkerPool(Executor):
     # ------------------------------------------------------------------ the supervisor
 
     def _run(self) -> None:
+        """The supervisor thread. Should its loop break, every task still waiting fails
+        with BrokenProcessPool, so that no caller waits for ever. Either way the workers
+        are ended and the run's temp folder removed."""
         try:
             self._loop()
         except BaseException as e:  # noqa: BLE001 - the pool breaks; no caller waits for ever
@@ -159,6 +162,9 @@ class WorkerPool(Executor):
                     os.close(fd)
 
     def _loop(self) -> None:
+        """Hand out tasks and read answers until stopped, or until shut down with nothing
+        queued or running. Callers wake it through the wake pipe; the 1 s select is a
+        backstop only."""
         while True:
             with self._lock:
                 stopping, closing = self._stopping, self._closing
@@ -229,6 +235,9 @@ class WorkerPool(Executor):
             _set(item.future, exception=value)
 
     def _spawn(self) -> _Worker:
+        """Start one worker (a fresh python, not a fork: see the module) with its two
+        pipes, marked as this run's by RUN_ENV, and watch its result pipe from the start,
+        so that a worker that dies idle is seen too."""
         tasks_r, tasks_w = os.pipe()
         results_r, results_w = os.pipe()
         env = {**os.environ, "OMP_THREAD_LIMIT": "1", RUN_ENV: str(os.getpid())}
@@ -272,7 +281,7 @@ class WorkerPool(Executor):
                 os.close(fd)
         pid = worker.process.pid
         for name in _listdir(self.run_temp):
-            if name.startswith(f"worker-{pid}-"):
+            if name.startswith(temp_prefix(pid)):
                 shutil.rmtree(os.path.join(self.run_temp, name), ignore_errors=True)
 
     def _end_all(self) -> None:
@@ -314,6 +323,7 @@ def _set(
 
 
 def _death(process: subprocess.Popen[bytes]) -> str:
+    """What a dead worker's exit status says, for the error of the task it was running."""
     code = process.returncode
     if code is not None and code < 0:
         try:
@@ -326,6 +336,7 @@ def _death(process: subprocess.Popen[bytes]) -> str:
 
 
 def _listdir(path: str) -> list[str]:
+    """A folder's names; none when it is gone (a worker or another run removed it)."""
     try:
         return os.listdir(path)
     except OSError:
@@ -333,6 +344,7 @@ def _listdir(path: str) -> list[str]:
 
 
 def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (another user's counts: it is not ours to remove)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -42,6 +42,12 @@ _TEMP: str | None = None  # this worker's private temp folder
 _RUN_TEMP: str | None = None  # the run's temp folder (removed by the last one out)
 
 
+def temp_prefix(pid: int) -> str:
+    """How the private temp folder of worker ``pid`` is named in the run's temp folder:
+    the pool removes a dead worker's folder by it."""
+    return f"worker-{pid}-"
+
+
 def send(fd: int, payload: bytes) -> None:
     """Write one frame (blocking until all of it is in the pipe)."""
     view = memoryview(_HEADER.pack(len(payload)) + payload)
@@ -94,7 +100,7 @@ def _setup(parent: int, run_temp: str) -> None:
     global _TEMP, _RUN_TEMP
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _RUN_TEMP = run_temp
-    _TEMP = tempfile.mkdtemp(prefix=f"worker-{os.getpid()}-", dir=run_temp)
+    _TEMP = tempfile.mkdtemp(prefix=temp_prefix(os.getpid()), dir=run_temp)
     tempfile.tempdir = _TEMP
     os.environ["TMPDIR"] = _TEMP
     signal.signal(signal.SIGTERM, _die)
