@@ -569,13 +569,19 @@ def test_kill_9_of_the_parent_takes_workers_tesseract_and_temp_files(
     (no process holds it), and TMPDIR holds nothing of the run's."""
     tmp = tmp_path / "tmp"
     tmp.mkdir()
+    pages = tmp_path / "pages"  # 18 pages: on a quiet machine 6 are read before the kill
+    pages.mkdir()
+    for page in sorted(full_pages.glob("*.png")):
+        for copy in range(3):
+            shutil.copy(page, pages / f"{page.stem}-{copy}.png")
     env = {**os.environ, "TMPDIR": str(tmp)}
-    cmd = [sys.executable, "-m", "pipeline", "-q", "run", str(full_pages)]
+    cmd = [sys.executable, "-m", "pipeline", "-q", "run", str(pages)]
     cmd += ["-o", str(tmp_path / "o"), "-j", "2"]
     proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE)
     try:
         assert _wait_for(lambda: len(_workers(proc.pid)) >= 2), "no workers started"
-        time.sleep(3)  # pages in progress
+        time.sleep(1)  # pages in progress
+        assert proc.poll() is None, "the run ended before the kill: nothing to test"
         family = _of_run(proc.pid)
         assert len(family) >= 2 and set(_workers(proc.pid)) <= family
         os.kill(proc.pid, signal.SIGKILL)
