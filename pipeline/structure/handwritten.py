@@ -29,7 +29,7 @@ HAND_CONF = 0.88
 PRINT_CONF = 0.9
 
 _LABEL = re.compile(r"^(?:[^\W\d_]+\s*)?s[o0]\s*[:;.]", re.IGNORECASE)  # "Số:", "Luậtsố:"
-_BLANK = "._…-_ "
+_BLANK = "._…- "
 
 
 def filled_by_hand(doc: Document, found_at: tuple[tuple[str, int, int], ...]) -> tuple[str, ...]:
