@@ -51,6 +51,7 @@ from pipeline.plan import (
     plan_batch,
 )
 from pipeline.pool import WorkerDiedError, WorkerPool
+from pipeline.preprocess import single_thread
 from pipeline.process import PipelineConfig, assemble, correct_one, recognize
 from pipeline.progress import NullProgress, Progress
 from pipeline.quality import document_quality
@@ -280,6 +281,9 @@ def make_executor(
         return dask_executor(dask, workers)
     n = workers or os.cpu_count() or 1
     if n == 1:
+        # one job is one core's work, as in a pool worker: OpenCV's own threads cost more
+        # CPU than they save (preprocessing the 16 sample pages: 0.75 x the CPU on one)
+        single_thread()
         return InlineExecutor()
     return WorkerPool(n, warm=(_warm, (config,)) if config is not None else None)
 
