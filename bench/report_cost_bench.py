@@ -86,7 +86,9 @@ def run(code_root: Path, hyp: Path, ref: Path, out: Path) -> tuple[float, float,
     if TIME:
         cmd = [TIME, "-v", *cmd]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    # cwd: the work folder, so that "-c" (which puts the current folder first on sys.path)
+    # cannot import this checkout's pipeline in place of code_root's
+    proc = subprocess.run(cmd, env=env, cwd=out, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(f"{code_root}: exit {proc.returncode}: {proc.stderr[-2000:]}")
