@@ -55,7 +55,7 @@ def test_a_word_chosen_once_gains_nothing_and_one_chosen_often_gains(corr: Corre
     sent = _sentence(corr, "do mat do mat do mat tai lieu")
     want = ["độ", "mật", "độ", "mật", "độ", "mật", "tài", "liệu"]
     picks = [c.words.index(w) for c, w in zip(sent, want, strict=True)]
-    (bonus,) = page_bonus(corr.lm, [sent], [picks], 2.0, 0.2, 0.0)
+    (bonus,) = page_bonus(corr.lm, [sent], [picks], 2.0, 0.2, 0.0).bonus
     mat, lieu = sent[1], sent[7]
     assert bonus[1][mat.words.index("mật")] > 0.5  # chosen twice more on the page
     assert bonus[1][mat.words.index("mặt")] == 0.0  # never chosen: no bonus, no malus
@@ -63,12 +63,27 @@ def test_a_word_chosen_once_gains_nothing_and_one_chosen_often_gains(corr: Corre
     assert np.all(bonus[1][len(mat.ids) :] == 0.0)  # padding slots (<unk>) gain nothing
 
 
+def test_a_position_is_searched_again_only_where_the_page_could_turn_it(
+    corr: Corrector,
+) -> None:
+    sent = _sentence(corr, "do mat do mat do mat do mat")
+    right = ["độ", "mật"] * 4
+    picks = [c.words.index(w) for c, w in zip(sent, right, strict=True)]
+    (again,) = page_bonus(corr.lm, [sent], [picks], 2.0, 0.2, 0.0).again
+    assert not again.any()  # every reading already the page's own
+    picks[7] = sent[7].words.index("mất")  # one read otherwise
+    (again,) = page_bonus(corr.lm, [sent], [picks], 2.0, 0.2, 0.0).again
+    assert again.tolist() == [False] * 7 + [True]
+
+
 def test_the_window_holds_two_words_each_side_to_the_first_choice(corr: Corrector) -> None:
     sent = _sentence(corr, "phai ghi ro do mat tren ban sao")
     picks = [0] * len(sent)
     bonus = np.zeros((len(sent), corr.width))
     bonus[4, 1] = 1.0  # the page favours the second candidate of "mat" clearly
-    spans = free_spans(sent, picks, bonus)
+    again = np.zeros(len(sent), dtype=bool)
+    again[4] = True
+    spans = free_spans(again, len(sent))
     assert spans == [(3, 6)]  # the position and its neighbours
     lo, part = window(sent, picks, bonus, spans[0], corr.width)
     assert lo == 1 and len(part) == 7
@@ -76,3 +91,4 @@ def test_the_window_holds_two_words_each_side_to_the_first_choice(corr: Correcto
     assert all(len(c.ids) == 1 for c in held)
     assert part[3].cost[1] == pytest.approx(sent[4].cost[1] - 1.0)
     assert sent[4].cost[1] == corr.candidates("mat", Regime.RESTORE).cost[1]  # shared, unchanged
+    assert free_spans(np.array([True, False, False, True, False]), 5) == [(0, 5)]  # merged

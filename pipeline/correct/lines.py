@@ -288,11 +288,11 @@ def _again_with_page_words(
     if cfg.cache_weight <= 0 or not choose:
         return
     sents = [[c for _, c in s] for s in pending]
-    bonus = page_bonus(corr.lm, sents, picks, cfg.cache_weight, cfg.cache_share, cfg.cache_prior)
+    got = page_bonus(corr.lm, sents, picks, cfg.cache_weight, cfg.cache_share, cfg.cache_prior)
     parts = [
-        (i, *window(sents[i], picks[i], bonus[i], span, corr.width))
+        (i, *window(sents[i], picks[i], got.bonus[i], span, corr.width))
         for i in choose
-        for span in free_spans(sents[i], picks[i], bonus[i])
+        for span in free_spans(got.again[i], len(sents[i]))
     ]
     found = decode_all(corr.lm, [w for _, _, w in parts], cfg.beam, corr.width)
     for (i, lo, w), got in zip(parts, found, strict=True):
