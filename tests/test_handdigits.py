@@ -47,6 +47,13 @@ def _line(spec: str, top: int = 200) -> Line:
             "ngày@0.85 | 42@0.79 | tháng@0.96 | 10@0.96 | năm@0.96 | 2025@0.96",
             [Slot("day", 1, 2, 180, 250)],
         ),
+        # after the place and its comma, as printed in the header
+        (
+            "Hà@0.96 | Nội,@0.96 | ngày@0.85 | 42@0.79 | tháng@0.96 | 10@0.96 | năm@0.96",
+            [Slot("day", 3, 4, 330, 400)],
+        ),
+        # a date in a sentence is no header's, however unsurely read
+        ("Căn@0.96 | cứ@0.96 | Luật@0.96 | ngày@0.96 | I8@0.5 | tháng@0.96 | 6@0.96", []),
         # printed: one token with the symbol; a date read surely; blanks left empty
         ("Số:@0.93 | 186/CĐ-TTg@0.53", []),
         ("ngày@0.96 | 04@0.95 | tháng@0.96 | 10@0.95 | năm@0.94 | 2025@0.92", []),
