@@ -4,11 +4,20 @@ The texts are built here: the correct texts of samples/ (``*.gt.txt``) joined an
 up to each size (so the long ones repeat themselves, the hard case for anchoring), and a
 "hypothesis" damaged with a seeded generator the way OCR damages text (a syllable's marks
 stripped, a letter misread, a word lost or split), about 1 in 25 syllables. Each run is
-``vnocr report HYP REF -o R.html --json R.json`` in a fresh interpreter, which prints its
-own peak RSS. With ``--before PATH`` (a checkout of the code to compare with), that code
-runs the same command, alternating with this checkout, in the same run; sizes above
-``--before-max`` are not run with it (the old quadratic alignment takes hours there).
-The CER and WER of both are printed: they must be identical.
+``vnocr report HYP REF -o R.html --json R.json`` in a fresh process under
+``/usr/bin/time -v`` (its "Maximum resident set size" is the peak printed; without
+/usr/bin/time the interpreter's own ru_maxrss). With ``--before PATH`` (a checkout of the
+code to compare with), that code runs the same command, alternating with this checkout,
+in the same run; sizes above ``--before-max`` are not run with it. The CER and WER of
+both are printed: on this damage they should agree (the old code aligned the whole text
+at once, the streamed one window by window).
+
+Measured side by side, one run on the loaded 2-core machine (before: main at 4d3fcea,
+the whole text in memory; after: the streamed report):
+
+    size       before              after
+    1 MB       7.4 s, 174 MB       10.7 s, 105 MB
+    10 MB      see the commit message
 
     .venv/bin/python bench/report_cost_bench.py [--sizes 100000 1000000 10000000]
         [--before ../main-copy] [--before-max 1000000] [--char-noise 0.02]
@@ -20,6 +29,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -64,18 +74,34 @@ def texts(size: int, seed: int = 0, char_noise: float = 0.0) -> tuple[str, str]:
     return ref, hyp
 
 
-def run(code_root: Path, hyp: Path, ref: Path, out: Path) -> tuple[float, float, dict]:
+TIME = shutil.which("time", path="/usr/bin")
+
+
+def run(code_root: Path, hyp: Path, ref: Path, out: Path) -> tuple[float, float, float, dict]:
+    """(wall seconds, CPU seconds (user + system; wall again without /usr/bin/time), peak
+    MB, figures) of one report."""
     env = {**os.environ, "PYTHONPATH": str(code_root)}
     cmd = [sys.executable, "-c", CHILD, str(hyp), str(ref), "-o", str(out / "r.html")]
     cmd += ["--json", str(out / "r.json")]
+    if TIME:
+        cmd = [TIME, "-v", *cmd]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    # cwd: the work folder, so that "-c" (which puts the current folder first on sys.path)
+    # cannot import this checkout's pipeline in place of code_root's
+    proc = subprocess.run(cmd, env=env, cwd=out, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(f"{code_root}: exit {proc.returncode}: {proc.stderr[-2000:]}")
-    peak = float(proc.stdout.split("peak_mb")[-1])
+    peak, cpu = float(proc.stdout.split("peak_mb")[-1]), seconds
+    times = {}
+    for line in proc.stderr.splitlines():  # /usr/bin/time -v: the whole process's figures
+        key, _, value = line.strip().rpartition(": ")
+        times[key] = value
+    if "Maximum resident set size (kbytes)" in times:
+        peak = int(times["Maximum resident set size (kbytes)"]) / 1024
+        cpu = float(times["User time (seconds)"]) + float(times["System time (seconds)"])
     figures = json.loads((out / "r.json").read_text(encoding="utf-8"))["corrected"]
-    return seconds, peak, {k: figures[k] for k in ("cer", "wer")}
+    return seconds, cpu, peak, {k: figures[k] for k in ("cer", "wer")}
 
 
 def main() -> None:
@@ -96,9 +122,10 @@ def main() -> None:
             if args.before and size <= args.before_max:
                 sides.insert(0, ("before", args.before))
             for name, root in sides:
-                seconds, peak, figures = run(root, hyp, ref, work)
+                seconds, cpu, peak, figures = run(root, hyp, ref, work)
                 print(
-                    f"{size:>10,} chars  {name:6}  {seconds:8.2f} s  peak {peak:7.0f} MB  "
+                    f"{size:>10,} chars  {name:6}  {seconds:8.2f} s (CPU {cpu:7.2f} s)  "
+                    f"peak {peak:7.0f} MB  "
                     f"CER {figures['cer']:.6f}  WER {figures['wer']:.6f}",
                     flush=True,
                 )
