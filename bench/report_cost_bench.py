@@ -12,12 +12,20 @@ in the same run; sizes above ``--before-max`` are not run with it. The CER and W
 both are printed: on this damage they should agree (the old code aligned the whole text
 at once, the streamed one window by window).
 
-Measured side by side, one run on the loaded 2-core machine (before: main at 4d3fcea,
-the whole text in memory; after: the streamed report):
+Measured side by side in one run of this script (--before: main at 4d3fcea, which held
+the whole texts; after: the streamed report), on the loaded 2-core machine (load 13-15),
+so the wall times are inflated by the load and the CPU seconds (user + system) are the
+figure to compare:
 
-    size       before              after
-    1 MB       7.4 s, 174 MB       10.7 s, 105 MB
-    10 MB      see the commit message
+    size     before: CPU, peak, wall        after: CPU, peak, wall
+    1 MB      1.94 s,  171 MB,  11.7 s       2.24 s, 103 MB,  15.9 s
+    10 MB    17.31 s, 1301 MB, 133.9 s      23.91 s, 114 MB,  83.3 s
+    30 MB    (not run)                      70.74 s, 121 MB, 612.7 s
+
+CER and WER identical at both sizes (0.013362/0.039237 and 0.013341/0.039781); at 30 MB
+0.013332/0.039652. The streamed report does a fifth to two fifths more work (each text is
+read twice, once per alignment, and an eighth of every window is aligned again) for a
+flat memory.
 
     .venv/bin/python bench/report_cost_bench.py [--sizes 100000 1000000 10000000]
         [--before ../main-copy] [--before-max 1000000] [--char-noise 0.02]

@@ -40,6 +40,11 @@ def _normalizer(options: CompareOptions) -> Callable[[str], str]:
     return lru_cache(maxsize=1 << 16)(partial(normalize_token, options=options))
 
 
+#: Token((text, line_end, origin)) without NamedTuple's Python-level __new__ (a tenth of
+#: a long report's time went there).
+_new_token = partial(tuple.__new__, Token)
+
+
 def text_tokens(pieces: Iterable[str], options: CompareOptions) -> Iterator[Token]:
     """The tokens of a text given in pieces that end after whitespace (one piece will do)."""
     normalize = _normalizer(options)
@@ -49,7 +54,7 @@ def text_tokens(pieces: Iterable[str], options: CompareOptions) -> Iterator[Toke
         for line in piece.splitlines(keepends=True):
             for token in [t for t in map(normalize, line.split()) if t]:
                 if pending is not None:
-                    yield Token(pending, ends)
+                    yield _new_token((pending, ends, None))
                 pending, ends = token, False
             if line[-1:] in LINE_BREAKS and pending is not None:
                 ends = True
