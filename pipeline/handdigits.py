@@ -27,8 +27,9 @@ from pipeline.tesseract import DigitReader, digit_reader
 HEADER_SHARE = 0.35
 #: Text heights (px) each cut-out is read at.
 HEIGHTS = (32, 48, 72)
-#: Of the readings (HEIGHTS x the four binarisations), this many must be the same.
-AGREE = 10
+#: Of the 12 readings (HEIGHTS x the four binarisations), this many must be the same: on
+#: the tune pages a right reading got 11 or 12, a wrong one ("5554" for 15557) 9.
+AGREE = 11
 #: Ink width over ink height per digit of pen figures: 0.48-0.77 on the tune pages.
 DIGIT_WIDTH = (0.35, 0.9)
 #: The most digits a document number has.
@@ -56,7 +57,8 @@ def read_hand_digits(page: Page, pixels: np.ndarray, reader: DigitReader | None 
         new = line
         for slot in reversed(hand_slots(line.words)):  # from the right: indices stay valid
             value = _read(gray, line.box, slot, reader)
-            if value is not None:
+            old = "".join(w.text for w in new.words[slot.start : slot.end])
+            if value is not None and old != slot.before + value + slot.after:
                 new = _put(new, slot, value)
         if new is not line:
             lines[i], changed = new, True

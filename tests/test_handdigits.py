@@ -47,6 +47,13 @@ def _line(spec: str, top: int = 200) -> Line:
             "ngày@0.85 | 42@0.79 | tháng@0.96 | 10@0.96 | năm@0.96 | 2025@0.96",
             [Slot("day", 1, 2, 180, 250)],
         ),
+        # after the place and its comma, as printed in the header
+        (
+            "Hà@0.96 | Nội,@0.96 | ngày@0.85 | 42@0.79 | tháng@0.96 | 10@0.96 | năm@0.96",
+            [Slot("day", 3, 4, 330, 400)],
+        ),
+        # a date in a sentence is no header's, however unsurely read
+        ("Căn@0.96 | cứ@0.96 | Luật@0.96 | ngày@0.96 | I8@0.5 | tháng@0.96 | 6@0.96", []),
         # printed: one token with the symbol; a date read surely; blanks left empty
         ("Số:@0.93 | 186/CĐ-TTg@0.53", []),
         ("ngày@0.96 | 04@0.95 | tháng@0.96 | 10@0.95 | năm@0.94 | 2025@0.92", []),
@@ -119,13 +126,16 @@ def test_a_scribble_is_not_read_as_a_number() -> None:
 @pytest.mark.skipif(not SCANNED2.exists(), reason="../shared/real/scanned2 is not there")
 def test_handwritten_number_and_date_of_a_real_scan_are_read() -> None:
     """A tune page of scanned2: "Số: 143 /QĐ-UBQGNCT", "ngày 08 tháng 10" in pen; the
-    page-wide reading gives "#3 _/QĐ-UBQGNCT" and "ngày 09 tháng 20"."""
+    page-wide reading gives "#3 _/QĐ-UBQGNCT" and "ngày 09 tháng 20". Its signer's name
+    below the seal lost "Lê" to the ring's arc, and is read again with the ring out."""
     from pipeline.io import load_page
     from pipeline.process import PipelineConfig, assemble, recognize_page
 
     image = load_page(SCANNED2 / "vgp-ubqgnct-143-qd-2025_p1.pdf", 0)
     page, _ = recognize_page(image, PipelineConfig())
-    header = assemble("p.pdf", [page], PipelineConfig()).header
+    doc = assemble("p.pdf", [page], PipelineConfig())
+    header = doc.header
     assert header is not None
+    assert doc.signature is not None and doc.signature.name == "Lê Thành Long"
     assert (header.symbol, header.date) == ("143/QĐ-UBQGNCT", "2025-10-08")
     assert header.handwritten == ("number", "date")
