@@ -127,6 +127,10 @@ class TesseractEngine:
             raise OcrEngineError(f"{image.label}: tesseract gave no result")
         return tsv
 
+    def load(self) -> None:
+        """Load the model now (a pool worker's warm-up) rather than on the first page."""
+        self._ready()
+
     def _ready(self) -> Any:
         """The loaded API (loading the model the first time)."""
         if self._api is None:
