@@ -30,6 +30,7 @@ from pipeline.document import Correction, Document, Page, Step
 from pipeline.errors import require
 from pipeline.io import PageImage, count_pages, load_page, sniff
 from pipeline.layout import LayoutConfig, analyze_layout
+from pipeline.layout.pageink import PageInk
 from pipeline.layout.reread import RereadConfig
 from pipeline.lexicon import Lexicon
 from pipeline.models import Models, default_models, model_hashes
@@ -109,9 +110,11 @@ def recognize_page(
         # lines the page-wide pass lost (lone page numbers, item-number columns) are read
         # again as one block of text, by the same engine
         pixels = prepared.image.pixels
+        # both look for stamp frames on these pixels: the page's ink is measured once
+        ink = PageInk(pixels)
         if config.layout.reread:
-            page = read_again(page, pixels, engine, config.reread)
-        page = analyze_layout(page, pixels, config.layout)
+            page = read_again(page, pixels, engine, config.reread, ink=ink)
+        page = analyze_layout(page, pixels, config.layout, ink=ink)
     height, width = image.pixels.shape[:2]
     page = replace(page, source_width=width, source_height=height)
     return page, {**prepared.summary(), **notes}

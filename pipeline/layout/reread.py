@@ -21,6 +21,7 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.anatomy import RECIPIENTS_START, SIGNATURE_WORDS, is_signature_word, letters
 from pipeline.document import Box, Line, Page, Word, enclosing
 from pipeline.layout.geometry import centred_in, line_height
+from pipeline.layout.pageink import PageInk
 from pipeline.preprocess.rings import Ring
 from pipeline.vietnamese import fold_key
 
@@ -60,9 +61,10 @@ class Places:
     line_height: float
 
 
-def places(page: Page, pixels: np.ndarray, config: RereadConfig | None = None) -> Places:
-    """Where ``page`` (read from ``pixels``) lost print, largest lost ink first."""
+def places(page: Page, ink: PageInk, config: RereadConfig | None = None) -> Places:
+    """Where ``page`` (read from ``ink.pixels``) lost print, largest lost ink first."""
     cfg = config or RereadConfig()
+    pixels = ink.pixels
     lines = list(page.lines)
     if not lines or page.width <= 0 or any(ln.box is None for ln in lines):
         return Places((), 0.0)
@@ -75,7 +77,7 @@ def places(page: Page, pixels: np.ndarray, config: RereadConfig | None = None) -
         for c in _lost_ink_crops(lines, pixels, lh)
         if not any(centred_in(c.box, r.box) for r in rows)
     ]
-    found = _straddle_crops(lines, pixels, lh) + rows + _stack_crops(lines, lh) + lost
+    found = _straddle_crops(lines, ink, lh) + rows + _stack_crops(lines, lh) + lost
     return Places(tuple(found[: cfg.max_crops]), lh)
 
 
@@ -137,14 +139,14 @@ def _wordy(word: Word) -> bool:
     return any(c.isalnum() for c in word.text)
 
 
-def _straddle_crops(lines: list[Line], pixels: np.ndarray, lh: float) -> list[Place]:
+def _straddle_crops(lines: list[Line], ink: PageInk, lh: float) -> list[Place]:
     """Words Tesseract ran together with a receipt stamp's print across the stamp's frame
     ("chuyên trách" + the frame + "CỔNG" read as one word "Tang"): the part outside the
     frame is read again on its own, so the body keeps its word and the stamp its print.
     Only where at least half a line height of the word lies on each side of the edge."""
     from pipeline.layout.marks import stamp_frames
 
-    frames = stamp_frames(lines, pixels, lh)
+    frames = stamp_frames(lines, ink, lh)
     crops: list[Place] = []
     edge = int(0.15 * lh)  # the frame's rule is left out of the crop
     for i, line in enumerate(lines):
