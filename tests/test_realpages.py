@@ -317,6 +317,15 @@ def test_seal_ring_is_found_through_the_text_and_strokes_joined_to_it() -> None:
     assert seal_rings(_seal_sheet(False), 45.0) == []  # text and strokes make no ring
 
 
+def test_seal_band_near_a_signature_holds_rings_the_search_accepts() -> None:
+    """The second reading looks for a signature block's seal within a band sized for
+    rings up to FULL_RING_RADIUS: a radius the ring search itself accepts."""
+    from pipeline.layout.reread import FULL_RING_RADIUS
+    from pipeline.preprocess.rings import RADIUS_LINES
+
+    assert RADIUS_LINES[0] <= FULL_RING_RADIUS <= RADIUS_LINES[1]
+
+
 @pytest.mark.parametrize(
     ("block", "want"),
     [

@@ -308,6 +308,15 @@ def _near(box: Box, line: Box, lh: float) -> bool:
 
 #: A row right of a seal's ring holds text when this share of its width is ink.
 _ROW_INK = 0.03
+#: The largest seal radius (line heights) whose whole ring the search near a signature
+#: block is sure to see: inside rings.RADIUS_LINES (2.5-8), above the common 35-42 mm
+#: seal over 13-14 pt text (~5). A larger ring centred away from the block's lines can
+#: be cut at the band's edge and fall short of rings.RING_COVER. The band bounds the
+#: circle search's cost, which grows with its height.
+FULL_RING_RADIUS = 6.0
+#: How far (line heights) above and below a signature block's lines its seal is looked
+#: for: a ring that runs through the block lies within one diameter of its lines.
+SEAL_REACH = 2 * FULL_RING_RADIUS
 
 
 def _ring_rows(lines: list[Line], pixels: np.ndarray, lh: float) -> list[Place]:
@@ -325,10 +334,10 @@ def _ring_rows(lines: list[Line], pixels: np.ndarray, lh: float) -> list[Place]:
     gray = pixels.mean(axis=2).astype(np.uint8) if pixels.ndim == 3 else pixels
     height, width = gray.shape
     ink = otsu_ink(gray) > 0
-    # a seal lies within ~2 radii (10 line heights) of the block's lines: only there are
-    # circles looked for (a long page's text costs the circle search most of its time)
-    y0 = max(0, int(min(b.top for b in marks) - 12 * lh))
-    y1 = min(height, int(max(b.bottom for b in marks) + 12 * lh))
+    # only near the block's lines are circles looked for (a long page's text costs the
+    # circle search most of its time)
+    y0 = max(0, int(min(b.top for b in marks) - SEAL_REACH * lh))
+    y1 = min(height, int(max(b.bottom for b in marks) + SEAL_REACH * lh))
     near = np.zeros_like(ink)
     near[y0:y1] = ink[y0:y1]
     right = min(width, int(max(ln.box.right for ln in lines if ln.box) + 0.5 * lh))
