@@ -134,7 +134,7 @@ def recognize(
     the page's text (pipeline.textlayer), OCR'd otherwise, both where the page also shows
     a large image. The report's ``source`` says which (``text``, ``ocr``, ``text+ocr``)."""
     path = Path(path)
-    vietnamese = "vie" in config.ocr.lang.split("+")
+    vietnamese = config.ocr.vietnamese
     layer = None
     if config.text_layer and sniff(path, name) == "PDF":
         lexicon = (models or default_models()).lexicon if vietnamese else None
@@ -191,7 +191,7 @@ def assemble(
     steps.append(Step("ocr", __version__, (engine or worker_engine(config.ocr)).settings()))
     if config.columns:
         steps.append(Step("layout", __version__, {"columns": True}))
-    if "vie" in config.ocr.lang.split("+"):  # known words are Vietnamese syllables
+    if config.ocr.vietnamese:  # known words are Vietnamese syllables
         lexicon = (models or default_models()).lexicon
         steps.append(quality_step(name, pages, page_reports, lexicon))
     layer = layer_step(pages, page_reports)
