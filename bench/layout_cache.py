@@ -120,6 +120,7 @@ def recognize(image: PageImage, reread: bool = True) -> tuple[Page, float, Page,
     calls them); returns the page, the OCR seconds (first pass and
     second look), the preprocessed page as OCR read it (no layout) and the seconds of the
     layout stage alone (its own OCR call left out)."""
+    from pipeline.handdigits import read_hand_digits
     from pipeline.layout import analyze_layout
     from pipeline.layout.pageink import PageInk
     from pipeline.process import PipelineConfig, recognize_page
@@ -134,6 +135,7 @@ def recognize(image: PageImage, reread: bool = True) -> tuple[Page, float, Page,
     if reader is not None:
         page = read_again(page, kept_image.pixels, reader, ink=ink)
     laid = analyze_layout(page, kept_image.pixels, ink=ink)
+    laid = read_hand_digits(laid, kept_image.pixels)
     layout_s = time.perf_counter() - start - (reader.wall if reader else 0.0)
     ocr_s = engine.seconds + (reader.seconds if reader else 0.0)
     return laid, ocr_s, first, layout_s
