@@ -169,7 +169,7 @@ def fields(args: argparse.Namespace) -> None:
     )
     print(
         f"{'page':30} {'split':8} {'right':>6} {'share':>6} {'spur':>4} {'furn':>4} "
-        f"{'hand':>4}  wrong"
+        f"{'hand':>4} {'pen r/w/u':>9}  wrong"
     )
     totals: dict[str, list[int]] = {}
     for name, item in manifest.items():
@@ -186,14 +186,16 @@ def fields(args: argparse.Namespace) -> None:
         got = header_fields.score(doc, want)
         furn = header_fields.furniture_lines(doc.text)
         hand = header_fields.handwritten(doc, want)
-        t = totals.setdefault(item["split"], [0, 0, 0, 0, 0, 0, 0])
-        counts = (len(got.right), got.annotated, len(got.spurious), len(furn), 1, *hand)
+        pen = header_fields.hand_values(doc, want)
+        t = totals.setdefault(item["split"], [0] * 10)
+        counts = (len(got.right), got.annotated, len(got.spurious), len(furn), 1, *hand, *pen)
         for i, v in enumerate(counts):
             t[i] += v
         share = f"{100 * len(got.right) / got.annotated:5.1f}%" if got.annotated else "   -  "
         print(
             f"{name:30} {item['split']:8} {len(got.right):>2}/{got.annotated:<3} {share} "
-            f"{len(got.spurious):4} {len(furn):4} {hand[0]:>2}/{hand[1]:<1}  "
+            f"{len(got.spurious):4} {len(furn):4} {hand[0]:>2}/{hand[1]:<1} "
+            f"{'/'.join(map(str, pen)) if sum(pen) else '-':>9}  "
             + " ".join(got.wrong + tuple(f"+{f}" for f in got.spurious))
         )
         if args.show:
@@ -201,11 +203,12 @@ def fields(args: argparse.Namespace) -> None:
             print("  header:", doc.header)
             print("  signature:", doc.signature)
             print("  furniture:", furn)
-    for split, (right, ann, spur, furn, n, hand, shown) in totals.items():
+    for split, (right, ann, spur, furn, n, hand, shown, *pen) in totals.items():
         print(
             f"  {split}: {right}/{ann} fields right ({100 * right / max(ann, 1):.1f} %) over "
             f"{n} pages; {spur} spurious; {furn} stamp/overlay lines in the text; "
-            f"number/date marked handwritten or not as annotated: {hand}/{shown}"
+            f"number/date marked handwritten or not as annotated: {hand}/{shown}; "
+            f"values written by hand read right/wrong/unread: {'/'.join(map(str, pen))}"
         )
 
 

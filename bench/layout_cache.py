@@ -129,6 +129,7 @@ def recognize_seen(
 ) -> tuple[Page, float, Page, float, PageImage]:
     """:func:`recognize`, and the preprocessed image the kept reading was made from (the
     pixels the page's word boxes lie on)."""
+    from pipeline.handdigits import read_hand_digits
     from pipeline.layout import analyze_layout
     from pipeline.process import PipelineConfig, recognize_page
     from pipeline.reread import read_again
@@ -141,6 +142,7 @@ def recognize_seen(
     if reader is not None:
         page = read_again(page, kept_image.pixels, reader)
     laid = analyze_layout(page, kept_image.pixels)
+    laid = read_hand_digits(laid, kept_image.pixels)
     layout_s = time.perf_counter() - start - (reader.wall if reader else 0.0)
     ocr_s = engine.seconds + (reader.seconds if reader else 0.0)
     return laid, ocr_s, first, layout_s, kept_image

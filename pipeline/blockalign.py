@@ -17,6 +17,13 @@ that remain, there only: a piece missing from one text that is longer than ``SLA
 units is not recognised as one deletion, and a text that repeats itself every ``SLACK``
 units or less can be aligned a period off; either way the figures are worse than the
 optimal ones until the texts meet again.
+
+Texts of any length are aligned as streams (:func:`stream_sequences`, :func:`stream_strings`):
+a window of each is held and aligned as above, the alignment is kept up to an equal unit
+seven eighths of the way through, and the rest is aligned again with what follows. A
+text shorter than the window is aligned in one piece, so normal inputs are unchanged;
+memory is that of one window whatever the length. The cost: a stretch with nothing
+equal across a cut (texts that do not match at all) is aligned in two pieces.
 """
 
 from __future__ import annotations
@@ -24,7 +31,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from itertools import islice
+from typing import TypeVar
 
 from rapidfuzz.distance import Levenshtein
 
@@ -40,7 +49,15 @@ PIECE, SLACK = 2_000, 250
 #: One chunk: (op, ref_start, ref_end, hyp_start, hyp_end), as ``Levenshtein.opcodes``.
 Op = tuple[str, int, int, int, int]
 
+#: Units (syllables) and characters of each text held at once when texts are streamed:
+#: texts shorter than this are aligned in one piece, exactly as align_sequences and
+#: align_strings align them (a document of a hundred pages is about 50,000 syllables).
+WINDOW_UNITS, WINDOW_CHARS = 60_000, 300_000
+#: Eighths of a window's alignment kept; the rest is aligned again with what follows.
+KEEP = 7
+
 _WORD = re.compile(r"\S+\s*|\s+")
+T = TypeVar("T")
 
 
 def exact(a: Sequence[Hashable], b: Sequence[Hashable], a0: int = 0, b0: int = 0) -> list[Op]:
@@ -223,3 +240,95 @@ def _merge(ops: Iterator[Op]) -> list[Op]:
         else:
             out.append(op)
     return out
+
+
+# --------------------------------------------------------------------------- streams
+
+
+def stream_sequences(
+    a: Iterable[T], b: Iterable[T], key: Callable[[T], Hashable], window: int | None = None
+) -> Iterator[tuple[list[T], list[T], list[Op]]]:
+    """Two streams of units aligned block by block: (units of ``a``, units of ``b``, their
+    alignment in indices local to the block), in order; ``key`` says which units are equal.
+    Together the blocks hold every unit once. ``window``: units held (WINDOW_UNITS)."""
+    window = window or WINDOW_UNITS
+
+    def take(buf: list[T], it: Iterator[T]) -> tuple[list[T], bool]:
+        buf = [*buf, *islice(it, window - len(buf))]
+        return buf, len(buf) >= window
+
+    def aligned(x: list[T], y: list[T]) -> list[Op]:
+        ids: dict[Hashable, int] = {}
+        return align_sequences(
+            [ids.setdefault(key(u), len(ids)) for u in x],
+            [ids.setdefault(key(u), len(ids)) for u in y],
+        )
+
+    return _stream(iter(a), iter(b), [], take, aligned)
+
+
+def stream_strings(
+    a: Iterable[str], b: Iterable[str], window: int | None = None
+) -> Iterator[tuple[str, str, list[Op]]]:
+    """Two texts given as runs of pieces, aligned character by character block by block:
+    (part of ``a``, part of ``b``, their alignment in local character offsets).
+    ``window``: characters held (WINDOW_CHARS)."""
+    size = window or WINDOW_CHARS
+
+    def take(buf: str, it: Iterator[str]) -> tuple[str, bool]:
+        parts, n = [buf], len(buf)
+        for piece in it:
+            parts.append(piece)
+            n += len(piece)
+            if n >= size:
+                return "".join(parts), True
+        return "".join(parts), False
+
+    return _stream(iter(a), iter(b), "", take, align_strings)
+
+
+def _stream(
+    a: Iterator[T],
+    b: Iterator[T],
+    empty: Sequence[T],
+    take: Callable[[Sequence[T], Iterator[T]], tuple[Sequence[T], bool]],
+    aligned: Callable[[Sequence[T], Sequence[T]], list[Op]],
+) -> Iterator[tuple[Sequence[T], Sequence[T], list[Op]]]:
+    """The loop of the two streams (module docstring): fill, align, keep up to the cut."""
+    x, y = empty, empty
+    more_a = more_b = True
+    while True:
+        if more_a:
+            x, more_a = take(x, a)
+        if more_b:
+            y, more_b = take(y, b)
+        ops = aligned(x, y)
+        if not (more_a or more_b):
+            yield x, y, ops
+            return
+        never = len(x) + len(y) + 1  # an ended stream does not decide the cut
+        qa = KEEP * len(x) // 8 if more_a else never
+        ca, cb = _cut(ops, qa, KEEP * len(y) // 8 if more_b else never)
+        kept = [
+            (tag, r0, min(r1, ca), h0, min(h1, cb))
+            for tag, r0, r1, h0, h1 in ops
+            if r0 < ca or h0 < cb
+        ]
+        yield x[:ca], y[:cb], kept
+        x, y = x[ca:], y[cb:]
+
+
+def _cut(ops: list[Op], qa: int, qb: int) -> tuple[int, int]:
+    """Where to cut an alignment that goes on past ``qa`` (in ``a``) or ``qb`` (in ``b``):
+    at that point if it falls in an equal run, else at the start of the next equal run
+    (the texts agree there, so nothing on either side depends on the other); with no
+    equal run left, after the edits."""
+    for n, (tag, r0, r1, h0, h1) in enumerate(ops):
+        if r1 < qa and h1 < qb:
+            continue
+        if tag == "equal":
+            k = max(0, min(qa - r0, qb - h0))
+            return r0 + k, h0 + k
+        nxt = next((o for o in ops[n + 1 :] if o[0] == "equal"), None)
+        return (nxt[1], nxt[3]) if nxt else (r1, h1)
+    return (ops[-1][2], ops[-1][4]) if ops else (0, 0)

@@ -14,9 +14,10 @@ import signal
 import tempfile
 import threading
 import warnings
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 from PIL import Image, ImageSequence
@@ -307,7 +308,12 @@ def write_atomic(path: Path | str, data: str | bytes) -> None:
     write_all_atomic([(Path(path), data)])
 
 
-def write_all_atomic(items: Sequence[tuple[Path, str | bytes]]) -> None:
+#: What an output file holds: text (UTF-8), bytes, or a function that writes it into the
+#: file it is given (a report too long to hold in memory).
+Content = str | bytes | Callable[[BinaryIO], None]
+
+
+def write_all_atomic(items: Sequence[tuple[Path, Content]]) -> None:
     """Write several files as one set: every one goes to a temporary file first, and they
     are renamed into place only when all of them were written (disk full, a name the
     filesystem refuses: then no file of the set is replaced and the temporaries go)."""
@@ -343,9 +349,8 @@ def _renaming() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
-def _write_temp(path: Path, data: str | bytes) -> str:
+def _write_temp(path: Path, data: Content) -> str:
     """The data in a flushed temporary file beside ``path``; its name."""
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:200]}.", suffix=".tmp", dir=path.parent)
@@ -354,11 +359,16 @@ def _write_temp(path: Path, data: str | bytes) -> str:
     try:
         os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
         with os.fdopen(fd, "wb") as f:
-            f.write(payload)
+            if callable(data):
+                data(f)
+            else:
+                f.write(data.encode("utf-8") if isinstance(data, str) else data)
             f.flush()
             os.fsync(f.fileno())
-    except OSError as e:
+    except BaseException as e:  # a writer's own error too: no temporary is left behind
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise output_error(f"{path}: cannot write output", e) from e
+        if isinstance(e, OSError):
+            raise output_error(f"{path}: cannot write output", e) from e
+        raise
     return tmp

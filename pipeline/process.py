@@ -28,6 +28,7 @@ from pipeline.correct import (
 )
 from pipeline.document import Correction, Document, Page, Step
 from pipeline.errors import require
+from pipeline.handdigits import read_hand_digits
 from pipeline.io import PageImage, count_pages, load_page, sniff
 from pipeline.layout import LayoutConfig, analyze_layout
 from pipeline.layout.reread import RereadConfig
@@ -112,6 +113,9 @@ def recognize_page(
         if config.layout.reread:
             page = read_again(page, pixels, engine, config.reread)
         page = analyze_layout(page, pixels, config.layout)
+        if config.layout.hand_digits:
+            # the number and date the registry wrote into the header's blanks, as digits
+            page = read_hand_digits(page, pixels)
     height, width = image.pixels.shape[:2]
     page = replace(page, source_width=width, source_height=height)
     return page, {**prepared.summary(), **notes}

@@ -11,38 +11,40 @@ offline, and every string taken from a document is HTML-escaped.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import tempfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, BinaryIO
 
 from rapidfuzz.distance import Levenshtein
 
+from pipeline.blockalign import stream_sequences, stream_strings
 from pipeline.cli import command_parser
 from pipeline.document import Correction, Document
-from pipeline.errors import ExitCode, InputFileError, VnocrError, require
-from pipeline.io import PageImage, count_pages, load_pages, read_bytes, write_atomic
+from pipeline.errors import ExitCode, InputFileError, VnocrError, output_error, require
+from pipeline.io import PageImage, count_pages, load_pages, read_bytes, write_all_atomic
 from pipeline.metrics import (
     DEFAULT_OPTIONS,
     Chunk,
     CompareOptions,
     EditCounts,
     MarkCounts,
-    align,
     aligned_pairs,
     char_confusions,
-    char_string,
     count_edits,
     count_marks,
-    normalize_token,
     syllable_confusions,
     tokens,
 )
-from pipeline.report_html import DEFINITIONS, to_html
-from pipeline.sources import decode_text, read_source
+from pipeline.report_html import DEFINITIONS, DiffWriter, page_parts, pages_html, to_html
+from pipeline.report_tokens import Text, Token, char_pieces, text_of
+from pipeline.sources import source_pieces, text_pieces
 from pipeline.vietnamese import ToneStyle
 
 log = logging.getLogger(__name__)
@@ -51,6 +53,9 @@ log = logging.getLogger(__name__)
 SCHEMA, VERSION = "vnocr.report", 1
 #: How many confusions a Comparison keeps per side.
 TOP_CONFUSIONS = 30
+#: Kinds of confusion counted at once; a longer tail (a long text read very badly) loses
+#: its rarest kinds, so the counts of the top ones are then lower bounds.
+CONFUSIONS_HELD = 100_000
 
 
 # --------------------------------------------------------------------------- comparison
@@ -101,13 +106,15 @@ class Scores:
 class Side:
     """One hypothesis (raw OCR or corrected) aligned with the source.
 
-    ``origins[i]`` is the (page index, line, word) of token i when the text came from a
-    Document; ``breaks`` holds the token indices a line ends after (for display only).
+    :func:`compare` keeps the aligned tokens and chunks (for :func:`to_html`); the
+    streamed report (:func:`write_report`) keeps only the scores. ``origins[i]`` is the
+    (page index, line, word) of token i when the text came from a Document; ``breaks``
+    holds the token indices a line ends after (for display only).
     """
 
-    tokens: tuple[str, ...]
-    chunks: tuple[Chunk, ...]
     scores: Scores
+    tokens: tuple[str, ...] = ()
+    chunks: tuple[Chunk, ...] = ()
     origins: tuple[tuple[int, int, int], ...] | None = None
     breaks: frozenset[int] = frozenset()
 
@@ -155,59 +162,112 @@ class Comparison:
         return self.corrected.scores.diacritic_error_rate
 
 
-_Tokens = tuple[list[str], list[tuple[int, int, int]] | None, set[int]]
-
-
-def _text_tokens(text: str, options: CompareOptions) -> _Tokens:
-    toks: list[str] = []
-    breaks: set[int] = set()
-    for raw_line in text.splitlines():
-        toks.extend(t for t in (normalize_token(w, options) for w in raw_line.split()) if t)
-        if toks:
-            breaks.add(len(toks) - 1)
-    return toks, None, breaks
-
-
-def _doc_tokens(doc: Document, options: CompareOptions) -> _Tokens:
-    toks: list[str] = []
-    origins: list[tuple[int, int, int]] = []
-    breaks: set[int] = set()
-    for page in doc.pages:
-        for li, line in enumerate(page.lines):
-            for wi, word in enumerate(line.words):
-                for w in word.text.split():
-                    t = normalize_token(w, options)
-                    if t:
-                        toks.append(t)
-                        origins.append((page.index, li, wi))
-            if toks:
-                breaks.add(len(toks) - 1)
-    return toks, origins, breaks
-
-
 def _top(counter: Counter[tuple[str, str]]) -> tuple[tuple[str, str, int], ...]:
     return tuple((a, b, n) for (a, b), n in counter.most_common(TOP_CONFUSIONS))
 
 
-def _side(ref: list[str], hyp: _Tokens, options: CompareOptions) -> Side:
-    toks, origins, breaks = hyp
-    chunks = align(ref, toks)
-    ref_chars, hyp_chars = char_string(ref, options), char_string(toks, options)
-    char_chunks = align(ref_chars, hyp_chars)
-    scores = Scores(
-        chars=count_edits(char_chunks),
-        syllables=count_edits(chunks),
-        marks=count_marks(ref, toks, chunks),
-        char_confusions=_top(char_confusions(ref_chars, hyp_chars, char_chunks)),
-        syllable_confusions=_top(syllable_confusions(ref, toks, chunks)),
+def _tally(counter: Counter[tuple[str, str]], more: Counter[tuple[str, str]]) -> None:
+    """Add a block's confusions; past ``CONFUSIONS_HELD`` kinds, keep the commoner half."""
+    counter.update(more)
+    if len(counter) > CONFUSIONS_HELD:
+        kept = counter.most_common(CONFUSIONS_HELD // 2)
+        counter.clear()
+        counter.update(dict(kept))
+
+
+def _plus(a: EditCounts, b: EditCounts) -> EditCounts:
+    return EditCounts(
+        a.hits + b.hits,
+        a.substitutions + b.substitutions,
+        a.deletions + b.deletions,
+        a.insertions + b.insertions,
     )
-    return Side(tuple(toks), chunks, scores, tuple(origins) if origins else None, frozenset(breaks))
 
 
-def _tokens_of(value: str | Document, options: CompareOptions) -> _Tokens:
-    if isinstance(value, Document):
-        return _doc_tokens(value, options)
-    return _text_tokens(value, options)
+def _plus_marks(a: MarkCounts, b: MarkCounts) -> MarkCounts:
+    return MarkCounts(
+        a.pairs + b.pairs,
+        a.tone_errors + b.tone_errors,
+        a.vowel_errors + b.vowel_errors,
+        a.any_errors + b.any_errors,
+    )
+
+
+_Origin = tuple[int, int, int]
+#: Called with each aligned block: source tokens, text tokens, chunks (local indices).
+OnBlock = Callable[[Sequence[Token], Sequence[Token], Sequence[Chunk]], object]
+_text_of = itemgetter(0)
+
+
+def measure(
+    reference: Text,
+    hypothesis: Text,
+    options: CompareOptions = DEFAULT_OPTIONS,
+    *,
+    wanted: Set[_Origin] = frozenset(),
+    on_block: OnBlock | None = None,
+) -> tuple[Scores, dict[_Origin, list[str]]]:
+    """One side's figures, the texts aligned as streams (pipeline.blockalign), and for
+    each place in ``wanted`` the source syllables aligned with the words read there.
+
+    Only counts and the commonest confusions are kept, so memory does not grow with the
+    texts; ``on_block`` sees each aligned block as it goes (to write the aligned text).
+    """
+    syllables, marks = EditCounts(0, 0, 0, 0), MarkCounts()
+    syllable_kinds: Counter[tuple[str, str]] = Counter()
+    found: dict[_Origin, list[str]] = {}
+    for ref, hyp, ops in stream_sequences(reference.tokens(), hypothesis.tokens(), _text_of):
+        chunks = [Chunk(*op) for op in ops]
+        ref_text, hyp_text = [t.text for t in ref], [t.text for t in hyp]
+        syllables = _plus(syllables, count_edits(chunks))
+        marks = _plus_marks(marks, count_marks(ref_text, hyp_text, chunks))
+        _tally(syllable_kinds, syllable_confusions(ref_text, hyp_text, chunks))
+        if wanted:
+            for i, j in aligned_pairs(chunks):
+                if hyp[j].origin in wanted:
+                    found.setdefault(hyp[j].origin, []).append(ref_text[i])  # type: ignore[arg-type]
+        if on_block is not None:
+            on_block(ref, hyp, chunks)
+    chars = EditCounts(0, 0, 0, 0)
+    char_kinds: Counter[tuple[str, str]] = Counter()
+    ref_chars = char_pieces(reference.words(), options)
+    hyp_chars = char_pieces(hypothesis.words(), options)
+    for a, b, ops in stream_strings(ref_chars, hyp_chars):
+        chunks = [Chunk(*op) for op in ops]
+        chars = _plus(chars, count_edits(chunks))
+        _tally(char_kinds, char_confusions(a, b, chunks))
+    scores = Scores(chars, syllables, marks, _top(char_kinds), _top(syllable_kinds))
+    return scores, found
+
+
+def _kept_side(
+    ref: list[Token], hyp: list[Token], options: CompareOptions, wanted: Set[_Origin]
+) -> tuple[Side, dict[_Origin, list[str]]]:
+    """A side with its aligned tokens kept (compare: texts held in memory anyway)."""
+    chunks: list[Chunk] = []
+    at = [0, 0]
+
+    def keep(a: Sequence[Token], b: Sequence[Token], block: Sequence[Chunk]) -> None:
+        i, j = at
+        chunks.extend(
+            Chunk(c.op, c.ref_start + i, c.ref_end + i, c.hyp_start + j, c.hyp_end + j)
+            for c in block
+        )
+        at[0], at[1] = i + len(a), j + len(b)
+
+    def text(tokens: list[Token]) -> Text:
+        return Text(lambda: iter(tokens), lambda: iter([[t.text for t in tokens]]))
+
+    scores, found = measure(text(ref), text(hyp), options, wanted=wanted, on_block=keep)
+    origins = tuple(t.origin for t in hyp) if hyp and hyp[0].origin is not None else None
+    side = Side(
+        scores,
+        tuple(t.text for t in hyp),
+        tuple(chunks),
+        origins,  # type: ignore[arg-type]
+        frozenset(j for j, t in enumerate(hyp) if t.line_end),
+    )
+    return side, found
 
 
 def compare(
@@ -221,7 +281,8 @@ def compare(
     """Measure ``hypothesis`` (and ``raw``, the OCR before correction) against ``reference``.
 
     A Document hypothesis keeps where each token came from, so its logged corrections are
-    judged against the source and the HTML can link scan boxes to the text.
+    judged against the source and the HTML can link scan boxes to the text. The aligned
+    texts are kept for :func:`to_html`; :func:`write_report` streams texts of any length.
 
     >>> compare("vé ting cường", "về tăng cường").wer
     0.6666666666666666
@@ -229,46 +290,50 @@ def compare(
     require(reference, str, "compare: reference")
     require(hypothesis, (str, Document), "compare: hypothesis")
     require(raw, (str, Document, type(None)), "compare: raw")
-    ref, _, ref_breaks = _text_tokens(reference, options)
-    corrected = _side(ref, _tokens_of(hypothesis, options), options)
-    raw_side = _side(ref, _tokens_of(raw, options), options) if raw is not None else None
+    ref = list(text_of(reference, options).tokens())
     doc = hypothesis if isinstance(hypothesis, Document) else None
+    wanted = _changed(doc)
+    corrected, found = _kept_side(ref, list(text_of(hypothesis, options).tokens()), options, wanted)
+    raw_side = None
+    if raw is not None:
+        raw_side = _kept_side(ref, list(text_of(raw, options).tokens()), options, frozenset())[0]
     if name is None:
         name = doc.name if doc else "text"
-    judged = judge_corrections(doc.corrections, ref, corrected, options) if doc else ()
+    judged = judge_corrections(doc.corrections, found, options) if doc else ()
     return Comparison(
-        name, options, tuple(ref), frozenset(ref_breaks), corrected, raw_side, judged, doc
+        name,
+        options,
+        tuple(t.text for t in ref),
+        frozenset(i for i, t in enumerate(ref) if t.line_end),
+        corrected,
+        raw_side,
+        judged,
+        doc,
     )
 
 
-def _hyp_to_ref(side: Side) -> dict[int, int]:
-    return {j: i for i, j in aligned_pairs(side.chunks)}
+def _changed(doc: Document | None) -> frozenset[_Origin]:
+    return frozenset((c.page, c.line, c.word) for c in doc.corrections) if doc else frozenset()
 
 
 def judge_corrections(
     corrections: Iterable[Correction],
-    reference: Sequence[str],
-    corrected: Side,
+    sources: Mapping[_Origin, Sequence[str]],
     options: CompareOptions = DEFAULT_OPTIONS,
 ) -> tuple[Judged, ...]:
-    """Judge each correction by the source syllables aligned with the corrected word.
+    """Judge each correction by the source syllables aligned with the corrected word
+    (``sources``, from :func:`measure`).
 
     better: ``after`` is nearer (character edit distance) to the source than ``before``;
     worse: farther; neutral: as near, or no source syllable aligned with the word.
     """
-    if corrected.origins is None:
-        return ()
-    by_origin: dict[tuple[int, int, int], list[int]] = {}
-    for j, origin in enumerate(corrected.origins):
-        by_origin.setdefault(origin, []).append(j)
-    to_ref = _hyp_to_ref(corrected)
     out = []
     for c in corrections:
-        refs = [to_ref[j] for j in by_origin.get((c.page, c.line, c.word), ()) if j in to_ref]
+        refs = sources.get((c.page, c.line, c.word))
         if not refs:
             out.append(Judged(c, "neutral", None))
             continue
-        src = " ".join(reference[i] for i in refs)
+        src = " ".join(refs)
         before = " ".join(tokens(c.before, options))
         after = " ".join(tokens(c.after, options))
         d_before, d_after = Levenshtein.distance(before, src), Levenshtein.distance(after, src)
@@ -321,7 +386,7 @@ def to_json(comparison: Comparison) -> dict[str, Any]:
         "options": c.options.to_dict(),
         "definitions": DEFINITIONS,
         "reference": {
-            "syllables": len(c.reference),
+            "syllables": c.corrected.scores.syllables.reference_length,
             "characters": c.corrected.scores.chars.reference_length,
         },
         "corrected": _scores_json(c.corrected.scores),
@@ -451,20 +516,100 @@ def find_scan(doc: Document, places: Sequence[Path]) -> Path | None:
     return None
 
 
-def _load_ocr(path: Path) -> str | Document:
+def _load_ocr(path: Path) -> Document | Callable[[], Iterator[str]]:
+    """A vnocr NAME.json document (read whole), or a text file as a run of pieces."""
+    head = read_bytes(path, path.name, 4096)
+    if path.suffix.lower() != ".json" and head.lstrip()[:1] != b"{":
+        return text_pieces(path, path.name)
     data = read_bytes(path, path.name)
-    if path.suffix.lower() == ".json" or data.lstrip()[:1] == b"{":
-        try:
-            obj = json.loads(data)
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise InputFileError(f"{path.name}: not valid JSON ({e})") from e
-        if not isinstance(obj, dict) or obj.get("schema") != "vnocr.document":
-            raise InputFileError(f"{path.name}: JSON but not a vnocr document")
-        try:
-            return Document.from_dict(obj)
-        except (KeyError, TypeError, ValueError) as e:
-            raise InputFileError(f"{path.name}: damaged vnocr document ({e})") from e
-    return decode_text(data, path.name)
+    try:
+        obj = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise InputFileError(f"{path.name}: not valid JSON ({e})") from e
+    if not isinstance(obj, dict) or obj.get("schema") != "vnocr.document":
+        raise InputFileError(f"{path.name}: JSON but not a vnocr document")
+    try:
+        return Document.from_dict(obj)
+    except (KeyError, TypeError, ValueError) as e:
+        raise InputFileError(f"{path.name}: damaged vnocr document ({e})") from e
+
+
+def _replay(f: IO[str]) -> Iterator[str]:
+    f.seek(0)
+    while piece := f.read(1 << 20):
+        yield piece
+
+
+def write_report(
+    output: Path,
+    json_output: Path | None,
+    name: str,
+    reference: Text,
+    corrected: Text,
+    raw: Text | None = None,
+    *,
+    document: Document | None = None,
+    images: Sequence[PageImage] = (),
+    options: CompareOptions = DEFAULT_OPTIONS,
+) -> Comparison:
+    """Write the HTML report (and the JSON figures) of texts of any length, streamed.
+
+    The aligned texts go to unnamed temporary files beside ``output`` as they are
+    aligned; the page is then written around them to a temporary file and renamed into
+    place with the JSON, both or neither (:func:`pipeline.io.write_all_atomic`). Memory is
+    bounded by the alignment window and the Document, not by the texts. The Comparison
+    returned holds the figures only.
+    """
+    changed = _changed(document)
+    pages, boxed = pages_html(document, images, changed)
+    anchors = boxed | changed
+    sides: list[tuple[Scores, IO[str]]] = []
+    found: dict[_Origin, list[str]] = {}
+    with contextlib.ExitStack() as stack:
+        for hyp, wanted, links, dom_id in (
+            (corrected, changed, anchors, "diff-corrected"),
+            (raw, frozenset(), set(), "diff-raw"),
+        ):
+            if hyp is None:
+                continue
+            try:
+                output.parent.mkdir(parents=True, exist_ok=True)
+                spool = stack.enter_context(
+                    tempfile.TemporaryFile("w+", encoding="utf-8", dir=output.parent)
+                )
+                writer = DiffWriter(spool.write, links, dom_id)
+                scores, aligned = measure(
+                    reference, hyp, options, wanted=wanted, on_block=writer.add
+                )
+                writer.close()
+            except OSError as e:
+                raise output_error(f"{output}: cannot write output", e) from e
+            found = found or aligned
+            sides.append((scores, spool))
+        judged = judge_corrections(document.corrections, found, options) if document else ()
+        comparison = Comparison(
+            name,
+            options,
+            (),
+            frozenset(),
+            Side(sides[0][0]),
+            Side(sides[1][0]) if len(sides) > 1 else None,
+            judged,
+            document,
+        )
+        diffs = [_replay(spool) for _, spool in sides]
+
+        def page(f: BinaryIO) -> None:
+            parts = page_parts(comparison, pages, anchors, diffs[0], diffs[1] if raw else None)
+            for part in parts:
+                f.write(part.encode("utf-8"))
+
+        items: list[tuple[Path, str | bytes | Callable[[BinaryIO], None]]] = [(output, page)]
+        if json_output is not None:
+            text = json.dumps(to_json(comparison), ensure_ascii=False, indent=1)
+            items.append((json_output, text + "\n"))
+        write_all_atomic(items)
+    return comparison
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -518,30 +663,37 @@ def run(args: argparse.Namespace) -> int:
         fold_ellipsis=not args.keep_ellipsis,
     )
     ocr = _load_ocr(args.ocr)
-    source = read_source(args.source)
+    source = source_pieces(args.source)
     raw = _load_ocr(args.raw) if args.raw else None
-    if raw is None and isinstance(ocr, Document):
-        raw = undo_corrections(ocr)
-    name = ocr.name if isinstance(ocr, Document) else args.ocr.name
-    comparison = compare(ocr, source, raw=raw, options=options, name=name)
+    doc = ocr if isinstance(ocr, Document) else None
+    if raw is None and doc is not None:
+        raw = undo_corrections(doc)
+    name = doc.name if doc else args.ocr.name
     page_images = _images(args.image) if args.image else []
-    if not args.image and isinstance(ocr, Document) and ocr.pages:
+    if not args.image and doc is not None and doc.pages:
         places = list(dict.fromkeys([args.source.parent, args.ocr.parent, Path.cwd()]))
-        scan = find_scan(ocr, places)
+        scan = find_scan(doc, places)
         if scan is not None:
             log.info("page image: %s", scan)
             page_images = _images(scan)
         else:
             log.warning(
                 "no page image: the scan %s named in %s is not in %s; give it with --image",
-                ocr.name,
+                doc.name,
                 args.ocr.name,
                 " or ".join(str(p) for p in places),
             )
-    write_atomic(args.output, to_html(comparison, images=page_images))
-    if args.json:
-        text = json.dumps(to_json(comparison), ensure_ascii=False, indent=1)
-        write_atomic(args.json, text + "\n")
+    comparison = write_report(
+        args.output,
+        args.json,
+        name,
+        text_of(source, options),
+        text_of(ocr, options),
+        text_of(raw, options) if raw is not None else None,
+        document=doc,
+        images=page_images,
+        options=options,
+    )
     s = comparison.corrected.scores
     print(
         f"{name}: CER {s.cer:.4f}  WER {s.wer:.4f}  syllable accuracy "

@@ -11,10 +11,12 @@ import base64
 import html
 import io
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from typing import TYPE_CHECKING, Any
 
-from pipeline.document import Box
+from pipeline.document import Box, Document
+from pipeline.metrics import Chunk
+from pipeline.report_tokens import Token
 
 if TYPE_CHECKING:
     from pipeline.io import PageImage
@@ -128,7 +130,8 @@ def _figures_html(c: Comparison) -> str:
     else:
         head += '<th class="n">OCR</th>'
     counts = (
-        f"Source: {s.chars.reference_length} characters, {len(c.reference)} syllables; "
+        f"Source: {s.chars.reference_length} characters, {s.syllables.reference_length} "
+        "syllables; "
         f"{s.marks.pairs} syllable pairs with matching base letters for the diacritic rates."
     )
     defs = "".join(f"<li><b>{_e(k)}</b>: {_e(v)}</li>" for k, v in DEFINITIONS.items())
@@ -160,65 +163,99 @@ def _anchor(origin: tuple[int, int, int]) -> str:
     return "w-{:d}-{:d}-{:d}".format(*(int(x) for x in origin))  # numbers only, never text
 
 
-def _diff_html(c: Comparison, side: Side, anchors: set[tuple[int, int, int]], dom_id: str) -> str:
-    """The aligned text, one source line per row; ids only where something links to them."""
-    ref, hyp = c.reference, side.tokens
-    lines: list[str] = []
-    parts: list[str] = []
-    edits = 0
+#: Rows of the aligned text per block laid out only when scrolled near (content-visibility).
+LAZY_ROWS = 40
+#: A source line longer than this many syllables is shown as several rows (a text with no
+#: line breaks would otherwise be one row, held whole until it ends).
+ROW_TOKENS = 5_000
 
-    def hyp_tok(j: int) -> str:
-        text = _e(hyp[j])
-        if side.origins is not None and side.origins[j] in anchors:
-            anchors_done.add(side.origins[j])
-            return f'<span id="{_anchor(side.origins[j])}">{text}</span>'
+
+class DiffWriter:
+    """The aligned text of one side, one source line per row, written as the alignment
+    streams in block by block (so a text of any length is never held as HTML); ids only
+    where something links to them. ``write`` gets the HTML in order; call :meth:`close`
+    at the end."""
+
+    def __init__(
+        self, write: Callable[[str], object], anchors: Set[tuple[int, int, int]], dom_id: str
+    ) -> None:
+        self._write, self._anchors = write, anchors
+        self._parts: list[str] = []  # of the row being built
+        self._rows: list[str] = []  # finished, not yet written
+        self._edits = self._tokens = 0
+        write(f'<div class="diff" id="{dom_id}" lang="vi">')
+
+    def _hyp(self, token: Token) -> str:
+        text = _e(token.text)
+        if token.origin is not None and token.origin in self._anchors:
+            return f'<span id="{_anchor(token.origin)}">{text}</span>'
         return text
 
-    anchors_done: set[tuple[int, int, int]] = set()
+    def _end_row(self) -> None:
+        cls = "ln" if self._edits else "ln ok"
+        self._rows.append(f'<div class="{cls}">{" ".join(self._parts)}</div>')
+        self._parts.clear()
+        self._edits = self._tokens = 0
+        if len(self._rows) == LAZY_ROWS:
+            self._flush()
 
-    def end_line() -> None:
-        nonlocal edits
-        cls = "ln" if edits else "ln ok"
-        lines.append(f'<div class="{cls}">{" ".join(parts)}</div>')
-        parts.clear()
-        edits = 0
+    def _flush(self) -> None:
+        if self._rows:
+            self._write('<div class="lazy">' + "".join(self._rows) + "</div>")
+            self._rows.clear()
 
-    for ch in side.chunks:
-        if ch.op == "insert":
-            inserted = " ".join(hyp_tok(j) for j in range(ch.hyp_start, ch.hyp_end))
-            parts.append(f"<ins>{inserted}</ins>")
-            edits += 1
-            continue
-        run: list[str] = []
-        for k, i in enumerate(range(ch.ref_start, ch.ref_end)):
-            if ch.op == "equal":
-                run.append(hyp_tok(ch.hyp_start + k))
-            elif ch.op == "replace":
-                j = ch.hyp_start + k
-                run.append(
-                    f'<span class="sub"><del>{_e(ref[i])}</del><ins>{hyp_tok(j)}</ins></span>'
-                )
-                edits += 1
-            else:
-                run.append(f"<del>{_e(ref[i])}</del>")
-                edits += 1
-            if i in c.reference_breaks:
-                parts.append(" ".join(run))
-                run = []
-                end_line()
-        if run:
-            parts.append(" ".join(run))
-    if parts:
-        end_line()
-    # blocks of 40 lines, each laid out only when scrolled near (content-visibility)
-    blocks = (
-        '<div class="lazy">' + "".join(lines[k : k + 40]) + "</div>"
-        for k in range(0, len(lines), 40)
-    )
-    return f'<div class="diff" id="{dom_id}" lang="vi">{"".join(blocks)}</div>'
+    def add(self, ref: Sequence[Token], hyp: Sequence[Token], chunks: Sequence[Chunk]) -> None:
+        """One block: ``chunks`` align ``ref`` with ``hyp`` (indices local to the block)."""
+        for ch in chunks:
+            if ch.op == "insert":
+                inserted = " ".join(self._hyp(hyp[j]) for j in range(ch.hyp_start, ch.hyp_end))
+                self._parts.append(f"<ins>{inserted}</ins>")
+                self._edits += 1
+                self._tokens += ch.hyp_end - ch.hyp_start
+                continue
+            run: list[str] = []
+            for k, i in enumerate(range(ch.ref_start, ch.ref_end)):
+                if ch.op == "equal":
+                    run.append(self._hyp(hyp[ch.hyp_start + k]))
+                elif ch.op == "replace":
+                    j = ch.hyp_start + k
+                    run.append(
+                        f'<span class="sub"><del>{_e(ref[i].text)}</del>'
+                        f"<ins>{self._hyp(hyp[j])}</ins></span>"
+                    )
+                    self._edits += 1
+                else:
+                    run.append(f"<del>{_e(ref[i].text)}</del>")
+                    self._edits += 1
+                self._tokens += 1
+                if ref[i].line_end or self._tokens >= ROW_TOKENS:
+                    self._parts.append(" ".join(run))
+                    run = []
+                    self._end_row()
+            if run:
+                self._parts.append(" ".join(run))
+
+    def close(self) -> None:
+        """The last row and the end of the text."""
+        if self._parts:
+            self._end_row()
+        self._flush()
+        self._write("</div>")
 
 
-def _corrections_html(c: Comparison, linked: set[tuple[int, int, int]]) -> str:
+def _diff_html(c: Comparison, side: Side, anchors: Set[tuple[int, int, int]], dom_id: str) -> str:
+    """The aligned text of a side compare() kept whole."""
+    out: list[str] = []
+    ref = [Token(t, i in c.reference_breaks) for i, t in enumerate(c.reference)]
+    origins = side.origins
+    hyp = [Token(t, False, origins[j] if origins else None) for j, t in enumerate(side.tokens)]
+    writer = DiffWriter(out.append, anchors, dom_id)
+    writer.add(ref, hyp, side.chunks)
+    writer.close()
+    return "".join(out)
+
+
+def _corrections_html(c: Comparison, linked: Set[tuple[int, int, int]]) -> str:
     if not c.corrections:
         return "<p class=mut>The document lists no corrections.</p>"
     v = Counter(j.verdict for j in c.corrections)
@@ -278,15 +315,21 @@ def _outset(box: Box) -> Box:
     return Box(box.left - pad, box.top - pad, box.right + pad, box.bottom + pad)
 
 
-def _pages_html(
-    c: Comparison,
+#: Words read with a confidence below this are boxed on the scan; the scan's longest side
+#: and JPEG quality in the page (to_html's defaults, and the streamed report's).
+LOW_CONF, MAX_IMAGE_SIDE, JPEG_QUALITY = 0.6, 1500, 50
+
+
+def pages_html(
+    doc: Document | None,
     images: Sequence[PageImage],
-    changed: set[tuple[int, int, int]],
-    low_conf: float,
-    max_side: int,
-    quality: int,
+    changed: Set[tuple[int, int, int]],
+    low_conf: float = LOW_CONF,
+    max_side: int = MAX_IMAGE_SIDE,
+    quality: int = JPEG_QUALITY,
 ) -> tuple[str, set[tuple[int, int, int]]]:
-    doc = c.document
+    """The scans with the boxes of changed and doubtful words, and the words boxed
+    (their ids must be in the aligned text, so this is made before it)."""
     if doc is None or not images:
         return "", set()
     by_index = {im.index: im for im in images}
@@ -339,35 +382,48 @@ def to_html(
     comparison: Comparison,
     *,
     images: Sequence[PageImage] = (),
-    low_conf: float = 0.6,
-    max_image_side: int = 1500,
-    jpeg_quality: int = 50,
+    low_conf: float = LOW_CONF,
+    max_image_side: int = MAX_IMAGE_SIDE,
+    jpeg_quality: int = JPEG_QUALITY,
     title: str | None = None,
 ) -> str:
     """One self-contained HTML page: figures, confusions, corrections, aligned text, scans.
 
     ``images`` are the page images OCR saw (matched to pages by index); the boxes of
     corrected words and of words read with confidence below ``low_conf`` are drawn over
-    them and link to the word in the aligned text.
+    them and link to the word in the aligned text. The comparison must be one
+    :func:`pipeline.report.compare` made (it keeps the aligned texts).
     """
     c = comparison
-    changed = {(j.correction.page, j.correction.line, j.correction.word) for j in c.corrections}
-    pages, boxed = _pages_html(c, images, changed, low_conf, max_image_side, jpeg_quality)
+    changed = changed_words(c)
+    pages, boxed = pages_html(c.document, images, changed, low_conf, max_image_side, jpeg_quality)
     anchors = boxed | changed
     diff = _diff_html(c, c.corrected, anchors, "diff-corrected")
-    raw_diff = ""
-    if c.raw:
-        raw_diff = (
-            "<details><summary>Raw OCR against the source</summary>"
-            f"{_diff_html(c, c.raw, set(), 'diff-raw')}</details>"
-        )
+    raw_diff = _diff_html(c, c.raw, set(), "diff-raw") if c.raw else None
+    return "".join(page_parts(c, pages, anchors, (diff,), (raw_diff,) if raw_diff else None, title))
+
+
+def changed_words(c: Comparison) -> set[tuple[int, int, int]]:
+    """The (page, line, word) of every logged correction."""
+    return {(j.correction.page, j.correction.line, j.correction.word) for j in c.corrections}
+
+
+def page_parts(
+    c: Comparison,
+    pages: str,
+    anchors: Set[tuple[int, int, int]],
+    diff: Iterable[str],
+    raw_diff: Iterable[str] | None,
+    title: str | None = None,
+) -> Iterator[str]:
+    """The page in order, its aligned texts given as runs of HTML (:class:`DiffWriter`'s
+    output, from memory or read back from a file)."""
     heading = _e(title or f"{c.name}: comparison with the source")
     opts = ", ".join(f"{k}={v}" for k, v in c.options.to_dict().items())
-    pages_section = f'<section id="pages"><h2>Scan</h2>{pages}</section>' if pages else ""
     nav = [("figures", "Figures"), ("confusions", "Confusions"), ("diff", "Aligned text")]
     nav += [("corrections", "Corrections")] + ([("pages", "Scan")] if pages else [])
     nav_html = " · ".join(f'<a href="#{k}">{v}</a>' for k, v in nav)
-    return (
+    yield (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>{heading}</title><style>{_CSS}</style></head><body>"
@@ -381,7 +437,17 @@ def to_html(
         '<span style="background:var(--ins)">only in the text</span>'
         '<span style="background:var(--sub)">substituted (source, then text)</span>'
         '<span id="edit-count"></span> differences · <label><input type="checkbox" '
-        f'id="errors-only"> only lines with errors</label></p>{diff}{raw_diff}</section>'
-        f'<section id="corrections"><h2>Corrections</h2>{_corrections_html(c, anchors)}</section>'
-        f"{pages_section}<script>{_JS}</script></body></html>\n"
+        'id="errors-only"> only lines with errors</label></p>'
     )
+    yield from diff
+    if raw_diff is not None:
+        yield "<details><summary>Raw OCR against the source</summary>"
+        yield from raw_diff
+        yield "</details>"
+    yield (
+        "</section>"
+        f'<section id="corrections"><h2>Corrections</h2>{_corrections_html(c, anchors)}</section>'
+    )
+    if pages:
+        yield f'<section id="pages"><h2>Scan</h2>{pages}</section>'
+    yield f"<script>{_JS}</script></body></html>\n"

@@ -15,8 +15,9 @@ import numpy as np
 
 from pipeline.document import Box, Page, Word
 from pipeline.io import PageImage
-from pipeline.layout.reread import Places, RereadConfig, merge, places
+from pipeline.layout.reread import Places, RereadConfig, merge, more_signature, places
 from pipeline.ocr import OcrEngine
+from pipeline.preprocess.rings import erase_ring
 
 
 def read_again(
@@ -41,13 +42,23 @@ def read_again(
         for group in groups
         for place, words in zip(group.items, read_places(group, pixels, engine, page), strict=True)
     }
+    # rows beyond a seal that its arc grazes are read once more with the ring painted out,
+    # in a strip of their own (the strip above reads as it did); the reading with more of
+    # the signature block is kept
+    twins = Places(tuple(p for p in todo.items if p.erase_ring), todo.line_height)
+    if twins.items:
+        for place, words in zip(
+            twins.items, read_places(twins, pixels, engine, page, erase=True), strict=True
+        ):
+            found[id(place)] = more_signature(found[id(place)], words)
     return merge(page, todo, [found[id(p)] for p in todo.items], config)
 
 
 def read_places(
-    todo: Places, pixels: np.ndarray, engine: OcrEngine, page: Page
+    todo: Places, pixels: np.ndarray, engine: OcrEngine, page: Page, *, erase: bool = False
 ) -> list[list[Word]]:
-    """Words of each place, in page coordinates, from one OCR call on a strip of them."""
+    """Words of each place, in page coordinates, from one OCR call on a strip of them;
+    ``erase``: with the ring of each place marked ``erase_ring`` painted out."""
     gray = pixels.mean(axis=2).astype(np.uint8) if pixels.ndim == 3 else pixels
     height, width = gray.shape
     margin = int(todo.line_height)
@@ -60,10 +71,11 @@ def read_places(
     strip = np.full((strip_h, strip_w), 255, dtype=np.uint8)
     slots: list[tuple[int, int]] = []  # top of each place in the strip, its height
     y = margin
-    for b in clipped:
-        strip[y : y + b.height, margin : margin + b.width] = gray[
-            b.top : b.bottom, b.left : b.right
-        ]
+    for place, b in zip(todo.items, clipped, strict=True):
+        patch = gray[b.top : b.bottom, b.left : b.right]
+        if erase and place.erase_ring and place.ring is not None:
+            patch = erase_ring(patch, place.ring, b.left, b.top)
+        strip[y : y + b.height, margin : margin + b.width] = patch
         slots.append((y, b.height))
         y += b.height + margin
     result = engine.recognize(PageImage("reread", page.index, page.dpi, strip), block=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from pipeline.errors import InputFileError, MissingDependencyError
@@ -123,18 +123,40 @@ _VNI_SIGNS = re.compile(
 _UNICODE_VI = re.compile("[ăĂđĐĩĨũŨơƠưƯ\u1ea0-\u1ef9]")
 
 
+class _LegacySigns:
+    """Signs of TCVN3 and VNI counted over a text read piece by piece (a long source is
+    never held whole); :func:`legacy_encoding` is the verdict over one piece."""
+
+    def __init__(self) -> None:
+        self.unicode = False
+        self.tcvn3 = self.vni = self.letters = 0
+
+    def add(self, text: str) -> None:
+        if self.unicode:
+            return
+        if _UNICODE_VI.search(text):
+            self.unicode = True
+            return
+        self.tcvn3 += len(_TCVN3_SIGNS.findall(text))
+        self.vni += len(_VNI_SIGNS.findall(text))
+        self.letters += sum(ch.isalpha() for ch in text)
+
+    def verdict(self) -> str | None:
+        if self.unicode:
+            return None
+        letters = self.letters or 1
+        best, score = ("TCVN3", self.tcvn3) if self.tcvn3 >= self.vni else ("VNI", self.vni)
+        # A stray "©" or French "où" is not a legacy text: ask for a few per thousand letters.
+        if score >= 3 and score * 1000 >= 3 * letters:
+            return best
+        return None
+
+
 def legacy_encoding(text: str) -> str | None:
     """ "TCVN3", "VNI" or None: which legacy encoding a Latin-1-looking text is written in."""
-    if _UNICODE_VI.search(text):
-        return None
-    tcvn3 = len(_TCVN3_SIGNS.findall(text))
-    vni = len(_VNI_SIGNS.findall(text))
-    letters = sum(ch.isalpha() for ch in text) or 1
-    best, score = ("TCVN3", tcvn3) if tcvn3 >= vni else ("VNI", vni)
-    # A stray "©" or French "où" is not a legacy text: ask for a few per thousand letters.
-    if score >= 3 and score * 1000 >= 3 * letters:
-        return best
-    return None
+    signs = _LegacySigns()
+    signs.add(text)
+    return signs.verdict()
 
 
 def from_tcvn3(text: str) -> str:
@@ -182,36 +204,120 @@ def _bomless_utf16(data: bytes) -> str | None:
     return None
 
 
-def decode_text(data: bytes, name: str = "text") -> str:
-    """Decode a text file's bytes to Unicode NFC (UTF-8/16/32 by BOM, UTF-8, UTF-16, TCVN3, VNI).
+#: Bytes read at a time when a text file is streamed (:func:`text_pieces`).
+PIECE_BYTES = 1 << 20
 
-    Raises InputFileError naming ``name`` when the bytes are none of these.
-    """
+
+def _convert(kind: str | None) -> Callable[[str], str]:
+    """Decoded text -> Unicode NFC, for a text found to be TCVN3, VNI or neither."""
+    return {"TCVN3": from_tcvn3, "VNI": from_vni}.get(kind or "", nfc)
+
+
+def _scan(chunks: Iterable[bytes], codec: str, legacy: bool = True) -> str | None:
+    """Decode every chunk with ``codec`` (UnicodeDecodeError if it does not fit) and
+    return the legacy encoding the decoded text is in (None without ``legacy``)."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    signs = _LegacySigns()
+    for chunk in chunks:
+        text = decoder.decode(chunk)
+        if legacy:
+            signs.add(text)
+    decoder.decode(b"", final=True)
+    return signs.verdict() if legacy else None
+
+
+def _encoding(chunks: Callable[[], Iterable[bytes]], name: str) -> tuple[str, str | None]:
+    """(codec, legacy encoding or None) of a text given as a re-readable run of chunks:
+    UTF-8/16/32 by BOM, UTF-8, UTF-16 without BOM, TCVN3 or VNI, tried in that order."""
+    head = b"".join(_first(chunks(), 4096))
     for bom, codec in _BOMS:
-        if data.startswith(bom):
+        if head.startswith(bom):
             try:
-                return decode_legacy(data.decode(codec))
+                return codec, _scan(chunks(), codec)
             except UnicodeDecodeError as e:
                 raise InputFileError(
                     f"{name}: has a {codec} byte-order mark but is not {codec}"
                 ) from e
     try:
-        return decode_legacy(data.decode("utf-8"))
+        return "utf-8", _scan(chunks(), "utf-8")
     except UnicodeDecodeError:
         pass
-    utf16 = _bomless_utf16(data)
+    utf16 = _bomless_utf16(head)
     if utf16:
         try:
-            return nfc(data.decode(utf16))
+            return utf16, _scan(chunks(), utf16, legacy=False)
         except UnicodeDecodeError:
             pass
-    latin = data.decode("latin-1")
-    if b"\x00" not in data and legacy_encoding(latin):
-        return decode_legacy(latin)
+    if not any(b"\x00" in chunk for chunk in chunks()):
+        kind = _scan(chunks(), "latin-1")
+        if kind:
+            return "latin-1", kind
     raise InputFileError(
         f"{name}: not UTF-8, UTF-16 or a Vietnamese legacy encoding (TCVN3, VNI); "
         "save it as UTF-8 text"
     )
+
+
+def _first(chunks: Iterable[bytes], n: int) -> Iterator[bytes]:
+    """The chunks up to ``n`` bytes in all (the last one cut)."""
+    for chunk in chunks:
+        if n <= 0:
+            return
+        yield chunk[:n]
+        n -= len(chunk)
+
+
+def decode_text(data: bytes, name: str = "text") -> str:
+    """Decode a text file's bytes to Unicode NFC (UTF-8/16/32 by BOM, UTF-8, UTF-16, TCVN3, VNI).
+
+    Raises InputFileError naming ``name`` when the bytes are none of these.
+    """
+    codec, kind = _encoding(lambda: (data,), name)
+    return _convert(kind)(data.decode(codec))
+
+
+def _file_chunks(path: Path, name: str) -> Iterator[bytes]:
+    try:
+        with path.open("rb") as f:
+            while chunk := f.read(PIECE_BYTES):
+                yield chunk
+    except OSError as e:  # the file went away or turned unreadable between two reads
+        raise InputFileError(f"{name}: cannot read ({e.strerror or e})") from e
+
+
+def text_pieces(path: Path, name: str) -> Callable[[], Iterator[str]]:
+    """The text of a text file, decoded as :func:`decode_text` decodes it whole, as a
+    re-readable run of pieces: each call reads the file again, a megabyte at a time, so a
+    text of any length is never held whole. Pieces end after a whitespace character, so
+    no word and no legacy-encoded letter is cut in two (a "word" with no space in a
+    megabyte is held whole). The encoding is chosen once, by reading the file through.
+    """
+    read_bytes(path, name, 0)  # a folder, a missing or unreadable file: said here, once
+    codec, kind = _encoding(lambda: _file_chunks(path, name), name)
+    convert = _convert(kind)
+
+    def pieces() -> Iterator[str]:
+        decoder = codecs.getincrementaldecoder(codec)()
+        rest = ""
+        for chunk in _file_chunks(path, name):
+            text = rest + decoder.decode(chunk)
+            cut = _last_space(text)
+            rest = text[cut:]
+            if cut:
+                yield convert(text[:cut])
+        rest += decoder.decode(b"", final=True)
+        if rest:
+            yield convert(rest)
+
+    return pieces
+
+
+def _last_space(text: str) -> int:
+    """The index just after the last whitespace character of ``text`` (0: none)."""
+    i = len(text)
+    while i and not text[i - 1].isspace():
+        i -= 1
+    return i
 
 
 def _docx_text(path: Path) -> str:
@@ -242,6 +348,27 @@ def _docx_text(path: Path) -> str:
     return "\n".join(blocks(document))
 
 
+def _container(p: Path, head: bytes) -> str | None:
+    """The text of a .docx source; None for a text file; InputFileError for a .doc, a PDF
+    or another zip archive (told from the first bytes)."""
+    if head.startswith(b"PK\x03\x04"):
+        if p.suffix.lower() not in (".docx", ".docm", ".dotx", ""):
+            raise InputFileError(f"{p.name}: a zip archive, not a text or .docx file")
+        return decode_legacy(_docx_text(p))
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputFileError(f"{p.name}: an old Word .doc file; save it as .docx or .txt")
+    if head.startswith(b"%PDF-"):
+        raise InputFileError(f"{p.name}: a PDF; a source must be text or .docx")
+    return None
+
+
+def _empty(p: Path) -> InputFileError:
+    size = p.stat().st_size if p.exists() else 0
+    return InputFileError(
+        f"{p.name}: the source text is empty ({size} bytes, no text to compare with)"
+    )
+
+
 def read_source(path: str | Path) -> str:
     """The text of a source document (.docx or text), as Unicode NFC.
 
@@ -250,21 +377,27 @@ def read_source(path: str | Path) -> str:
     """
     p = Path(path)
     data = read_bytes(p, str(p))
-    if data.startswith(b"PK\x03\x04"):
-        if p.suffix.lower() not in (".docx", ".docm", ".dotx", ""):
-            raise InputFileError(f"{p.name}: a zip archive, not a text or .docx file")
-        text = decode_legacy(_docx_text(p))
-    elif data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputFileError(f"{p.name}: an old Word .doc file; save it as .docx or .txt")
-    elif data.startswith(b"%PDF-"):
-        raise InputFileError(f"{p.name}: a PDF; a source must be text or .docx")
-    else:
+    text = _container(p, data[:8])
+    if text is None:
         text = decode_text(data, p.name)
     if not text.strip():
-        raise InputFileError(
-            f"{p.name}: the source text is empty ({len(data)} bytes, no text to compare with)"
-        )
+        raise _empty(p)
     return text
+
+
+def source_pieces(path: str | Path) -> Callable[[], Iterator[str]]:
+    """:func:`read_source` for sources of any length: the text as a re-readable run of
+    pieces (:func:`text_pieces`); a .docx is read whole (its XML is, by python-docx)."""
+    p = Path(path)
+    text = _container(p, read_bytes(p, str(p), 8))
+    if text is not None:
+        if not text.strip():
+            raise _empty(p)
+        return lambda: iter((text,))
+    pieces = text_pieces(p, p.name)
+    if not any(piece.strip() for piece in pieces()):
+        raise _empty(p)
+    return pieces
 
 
 #: How a source text may be named beside a scan's stem, in order of preference: the

@@ -334,6 +334,35 @@ def test_seal_ring_is_found_through_the_text_and_strokes_joined_to_it() -> None:
     assert seal_rings(_seal_sheet(False), 45.0) == []  # text and strokes make no ring
 
 
+def test_erasing_a_ring_paints_out_its_band_and_nothing_beyond() -> None:
+    from pipeline.preprocess.rings import Ring, erase_ring
+
+    gray = 255 - _seal_sheet(True)  # black ink on white
+    patch = gray[700:900, 300:1000]  # the ring's bottom arc, the name row, body text below
+    before = patch.copy()
+    out = erase_ring(patch, Ring(620, 560, 230), 300, 700)
+    assert (patch == before).all()  # a copy is painted, not the page
+    assert (before[84:96, 310:330] < 128).any()  # the outer ring's bottom arc (y 784-796)
+    assert not (out[84:96, 310:330] < 128).any()
+    # rows more than 1.08 radii from the centre (the body line at y 880) are as they were
+    assert (out[160:] == before[160:]).all() and (before[160:] < 128).any()
+
+
+def test_of_two_readings_of_a_signature_row_the_fuller_is_kept() -> None:
+    from pipeline.document import Word
+    from pipeline.layout.reread import more_signature
+
+    def words(text: str) -> list[Word]:
+        return [Word(t, None, 0.9) for t in text.split()]
+
+    first, again = words('_“"*#[ê Thành Long'), words("Lê Thành Long")
+    assert more_signature(first, again) is again
+    assert more_signature(again, first) is again
+    assert more_signature(first, words("xzư [hành Long")) is first  # fewer: kept the first
+    same = words("Lê Thành Long")
+    assert more_signature(again, same) is again  # a tie keeps the first
+
+
 @pytest.mark.parametrize(
     ("block", "want"),
     [

@@ -6,6 +6,7 @@ import re
 import sys
 
 from pipeline.channel import obs_key
+from pipeline.correct.cache import free_spans, page_bonus, window
 from pipeline.correct.candidates import Cands, tone_drop_cost
 from pipeline.correct.choices import (
     TONES_ONLY,
@@ -39,6 +40,7 @@ from pipeline.correct.pieces import (
 )
 from pipeline.correct.repeats import repeated_codes
 from pipeline.correct.rules import after_number_or_code, classify, gate, rule_fix
+from pipeline.correct.spelled import spelled_numbers
 from pipeline.correct.tokens import (
     JOIN,
     NUMBERISH,
@@ -115,6 +117,7 @@ def _guard_rails(corr: Corrector, lines: list[list[Token]]) -> None:
         code_pieces(toks)
         stray_letter(toks, lex)
         term_number(toks)
+        spelled_numbers(toks)
     _repeated_capitals([t for toks in lines for t in toks], lex)
     for a, b in zip(lines, lines[1:], strict=False):  # a date broken over two lines
         if a and b:
@@ -278,6 +281,28 @@ def _marks_read_tall(t: Token, new: str, lines: list[list[Token]]) -> bool:
     return bool(around) and not any(w.isupper() for w in around)
 
 
+def _again_with_page_words(
+    corr: Corrector, pending: list[Sentence], picks: list[list[int]], choose: list[int]
+) -> None:
+    """Search again, with the page's own words favoured (:mod:`.cache`), the sentences
+    where that could change a choice; ``picks`` is updated in place."""
+    cfg = corr.config
+    if cfg.cache_weight <= 0 or not choose:
+        return
+    sents = [[c for _, c in s] for s in pending]
+    got = page_bonus(corr.lm, sents, picks, cfg.cache_weight, cfg.cache_share, cfg.cache_prior)
+    parts = [
+        (i, *window(sents[i], picks[i], got.bonus[i], span, corr.width))
+        for i in choose
+        for span in free_spans(got.again[i], len(sents[i]))
+    ]
+    found = decode_all(corr.lm, [w for _, _, w in parts], cfg.beam, corr.width)
+    for (i, lo, w), got in zip(parts, found, strict=True):
+        for k, (c, j) in enumerate(zip(w, got, strict=True)):
+            if len(c.ids) > 1:
+                picks[i][lo + k] = j
+
+
 def _decide(
     corr: Corrector,
     pending: list[Sentence],
@@ -293,6 +318,7 @@ def _decide(
     )
     for i, pick in zip(choose, found, strict=True):
         picks[i] = pick
+    _again_with_page_words(corr, pending, picks, choose)
     style = corr.config.tone_style
     for sent, pick in zip(pending, picks, strict=True):
         for (t, c), j in zip(sent, pick, strict=True):

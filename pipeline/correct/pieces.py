@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import re
 
-from pipeline.correct.tokens import JOIN, ROMAN_NUMERAL, Kind, Token
+from pipeline.correct.tokens import JOIN, ROMAN_NUMERAL, Kind, Token, fold_word
 from pipeline.lexicon import Lexicon
-from pipeline.vietnamese import fold_key
 
 _CODE_HEAD = re.compile(r"^[\dA-ZĐ][\dA-ZĐa-z/.]*-$")  # "30-", "4869/UBND-"
 _CODE_TAIL = re.compile(r"^[A-ZĐ][A-ZĐa-z\d]*(?:[-/][A-ZĐa-z\d]+)*$")  # "SYT", "TB/TGV"
@@ -66,7 +65,7 @@ def code_pieces(toks: list[Token]) -> None:
         prev = toks[k - 1] if k else None
         if (
             prev is not None
-            and fold_key(_text(prev)) == "so"
+            and fold_word(_text(prev)) == "so"
             and not prev.trail
             and _NUMBER_PIECE.match(head)
             and _CODE_NUMBER.match(tail)
@@ -107,7 +106,7 @@ def stray_letter(toks: list[Token], lex: Lexicon) -> None:
 
 def line_start_words(toks: list[Token]) -> None:
     """ "ơi nhận:" opening a line: the N was lost ("Nơi nhận:")."""
-    if len(toks) >= 2 and toks[0].core == "ơi" and fold_key(toks[1].core) == "nhan":
+    if len(toks) >= 2 and toks[0].core == "ơi" and fold_word(toks[1].core) == "nhan":
         t = toks[0]
         t.new, t.kind, t.reason = "Nơi", Kind.FIXED, "recipients label"
 
@@ -116,7 +115,7 @@ def term_number(toks: list[Token]) -> None:
     """ "khóa XỨ" -> "khóa XV": after "khóa", a Roman number one look-alike off."""
     for k in range(1, len(toks)):
         t, prev = toks[k], toks[k - 1]
-        if t.new is not None or prev.trail or fold_key(_text(prev)) != "khoa":
+        if t.new is not None or prev.trail or fold_word(_text(prev)) != "khoa":
             continue
         core = t.core
         if not core.isupper() or _ROMAN.match(core) or len(core) > 5:

@@ -131,12 +131,18 @@ def starts_marker(toks: list[Token]) -> bool:
     return bool(LIST_MARKER.match(first + " "))
 
 
+#: :func:`~pipeline.vietnamese.fold_key` of a token's text, cached: the rules ask it of
+#: nearly every token of a page, and a page holds few distinct ones
+fold_word = functools.lru_cache(maxsize=1 << 16)(fold_key)
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def is_consonant_caps(core: str) -> bool:
     """Capitals without a vowel (HS, SV, GV, NCL): an abbreviation where Tesseract ``vie``
     read the text, since it does not drop vowels; mark-less OCR does ("CQNG" for CỘNG), so
     there such a token may still be a garbled word."""
     plain = letters(core)
-    return len(plain) >= 2 and plain.isupper() and not set(fold_key(plain)) & set("aeiouy")
+    return len(plain) >= 2 and plain.isupper() and set(fold_word(plain)).isdisjoint("aeiouy")
 
 
 def is_letter_ref(core: str, lex: Lexicon) -> bool:

@@ -107,6 +107,7 @@ class LayoutConfig:
     title_center_tol: float = 0.06  # of the text width: how far off centre a title line may be
     small_font: float = 0.72  # a header line this much smaller than the text is a note
     reread: bool = True  # read again the print the first pass lost (pipeline.reread)
+    hand_digits: bool = True  # read the header's handwritten figures again (handdigits)
 
 
 def order_columns(page: Page) -> Page:

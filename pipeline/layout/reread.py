@@ -50,6 +50,10 @@ class Place:
     #: a seal's ring the place (a row of a signature block) runs through: what is read
     #: there replaces the first reading's words when it holds more of a signature block
     ring: Ring | None = None
+    #: the row lies beyond the ring, whose arc only grazes it: it is read once more with
+    #: the ring painted out (through the ring that would cut its letters), and the reading
+    #: with more of a signature block is kept (:func:`more_signature`)
+    erase_ring: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,7 +352,8 @@ def _ring_rows(lines: list[Line], pixels: np.ndarray, lh: float) -> list[Place]:
                     right,
                     min(height, top + b + pad),
                 )
-                out.append(Place(box, None, ring=ring))
+                beyond = abs(top + (t + b) / 2 - ring.y) > ring.r
+                out.append(Place(box, None, ring=ring, erase_ring=beyond))
     return out
 
 
@@ -379,6 +384,13 @@ def _signature_line(line: Line) -> bool:
         if len(core) >= 3 and core.isupper() and fold_key(core) in SIGNATURE_WORDS:
             return True
     return False
+
+
+def more_signature(first: list[Word], again: list[Word]) -> list[Word]:
+    """Of two readings of a signature row, the one holding more of a signature block (the
+    first when they hold as much): "_“"*#[ê Thành Long" read again with the seal's ring
+    painted out is "Lê Thành Long"; a name the ring's band crosses loses its letters."""
+    return again if _signature_letters(again) > _signature_letters(first) else first
 
 
 def _signature_letters(words: list[Word]) -> int:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from pipeline.preprocess.components import connected
+
 #: A frame's hull fills at least this share of the smallest (turned) rectangle round it.
 RECT_FILL = 0.9
 #: ... and its ink at most this share of its bounding box (a frame, not a block).
@@ -37,9 +39,7 @@ class RectFrame:
 def labelled(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The 8-connected components of ``ink`` (non-zero = ink): their label image and
     stats (x, y, w, h, area), the background's first (row 0)."""
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(
-        (ink > 0).astype(np.uint8), connectivity=8
-    )
+    _, labels, stats, _ = connected((ink > 0).astype(np.uint8))
     return labels, stats
 
 

@@ -52,6 +52,23 @@ class Ring:
         return (cx - self.x) ** 2 + (cy - self.y) ** 2 <= (shrink * self.r) ** 2
 
 
+#: The band of a ring's radius its ink is drawn in (the ring's strokes and the legend's
+#: outer edge), painted out by :func:`erase_ring`.
+RING_BAND = (0.85, 1.08)
+
+
+def erase_ring(patch: np.ndarray, ring: Ring, left: int, top: int) -> np.ndarray:
+    """A copy of ``patch`` (gray, white paper; its top-left corner at page pixel
+    ``left``, ``top``) with the ring's band painted white: a text row the ring's arc only
+    grazes (the signer's name under the seal) then reads on its own."""
+    low, high = RING_BAND
+    out = np.ascontiguousarray(patch).copy()
+    thickness = max(1, round((high - low) * ring.r))
+    centre = (round(ring.x) - left, round(ring.y) - top)
+    cv2.circle(out, centre, round((low + high) / 2 * ring.r), 255, thickness)
+    return out
+
+
 def seal_rings(ink: np.ndarray, line_height: float) -> list[Ring]:
     """The seal rings of a page, given its ink mask (non-zero = ink) and line height."""
     if line_height <= 0 or min(ink.shape[:2]) < 8 * _SCALE:

@@ -18,6 +18,7 @@ that could not be read is in ``Header.unreadable`` as well.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from statistics import median
 
 from pipeline.document import Document, Line, Word
@@ -95,3 +96,96 @@ def date_by_hand(words: tuple[Word, ...]) -> bool:
     if not values or not printed or median(printed) < PRINT_CONF:
         return False
     return min(values) < HAND_CONF
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """Where a value was written by hand into a line's printed blank.
+
+    Words ``start`` to ``end`` (exclusive) of the line hold what the OCR made of it; its ink
+    lies between x ``left`` and ``right``. ``before``/``after`` is print the OCR glued to the
+    first/last of those words and that stays ("Số:" of "Số:525", "/QĐ-UBQGNCT" of
+    "_/QĐ-UBQGNCT", "năm" of "Áônăm")."""
+
+    field: str  # "number", "day" or "month"
+    start: int
+    end: int
+    left: int
+    right: int
+    before: str = ""
+    after: str = ""
+
+
+def hand_slots(words: tuple[Word, ...]) -> tuple[Slot, ...]:
+    """The values of a "Số:" or date line (``words``, all with boxes) that were written by
+    hand, as :func:`number_by_hand` and :func:`date_by_hand` tell them."""
+    if not words or any(w.box is None for w in words):
+        return ()
+    out: list[Slot] = []
+    if number_by_hand(words):
+        out.extend(_number_slot(words))
+    if date_by_hand(words):
+        out.extend(_date_slots(words))
+    return tuple(out)
+
+
+def _cut(word: Word, at: int) -> int:
+    """The x where character ``at`` of ``word`` starts (characters taken as equally wide)."""
+    assert word.box is not None
+    return word.box.left + round(word.box.width * at / max(len(word.text), 1))
+
+
+def _number_slot(words: tuple[Word, ...]) -> list[Slot]:
+    for k, word in enumerate(words):
+        label = _LABEL.match(fold_key(word.text))
+        if not label or word.box is None:
+            continue
+        glued = label.end() < len(word.text)  # "Số:525"
+        start = k if glued else k + 1
+        left = _cut(word, label.end()) if glued else word.box.right
+        for j in range(start, len(words)):
+            at = words[j].text.find("/")
+            if at < 0 or (j == k and at < label.end()):
+                continue
+            end, after = (j + 1, words[j].text[at:]) if at > 0 else (j, "")
+            before = word.text[: label.end()] if glued else ""
+            return [Slot("number", start, end, left, _cut(words[j], at), before, after)]
+        return []
+    return []
+
+
+def _opens_date(words: tuple[Word, ...], k: int) -> bool:
+    """Whether "ngày" (word ``k``) opens the header's date: first on its line, or after the
+    place and its comma ("Hà Nội, ngày")."""
+    return k == 0 or words[k - 1].text.endswith(",")
+
+
+def _date_slots(words: tuple[Word, ...]) -> list[Slot]:
+    """The day and month blanks of the header's date line read unsurely: between "ngày"
+    and "tháng", "tháng" and "năm"."""
+    labels: list[tuple[int, str, int]] = []  # (word, label, where in the word it starts)
+    for k, word in enumerate(words):
+        key = fold_key(word.text)
+        for label in ("ngay", "thang", "nam"):
+            at = key.find(label)
+            if at >= 0 and len(key) == len(word.text):
+                labels.append((k, label, at))
+                break
+    if not any(label == "ngay" and _opens_date(words, k) for k, label, _ in labels):
+        return []  # a date in a sentence ("Căn cứ Luật … ngày 14 tháng 6"), not the header's
+    out: list[Slot] = []
+    for (k, label, at), (k2, label2, at2) in zip(labels, labels[1:], strict=False):
+        field = {"ngay": "day", "thang": "month"}.get(label)
+        nxt = {"ngay": "thang", "thang": "nam"}.get(label)
+        word, word2 = words[k], words[k2]
+        if field is None or label2 != nxt or at > 0 or word.box is None or word2.box is None:
+            continue
+        if fold_key(word.text).strip(_BLANK + ",") != label:
+            continue  # "ngày07:háng]": the value is glued after the label, no slot to cut
+        end, after = (k2 + 1, word2.text[at2:]) if at2 > 0 else (k2, "")
+        inside = words[k + 1 : end]
+        confs = [w.conf if w.conf is not None else 1.0 for w in inside]
+        if not inside or min(confs) >= HAND_CONF:
+            continue  # printed (or left blank): nothing to read again
+        out.append(Slot(field, k + 1, end, word.box.right, _cut(word2, at2), "", after))
+    return out
