@@ -105,9 +105,7 @@ def hull_fill(crop: np.ndarray) -> float:
     """The share of the smallest (turned) rectangle round the largest ink component of
     ``crop`` (non-zero = ink) that its convex hull fills: at least RECT_FILL for a ruled
     box, about pi/4 for a ring."""
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(
-        (crop > 0).astype(np.uint8), connectivity=8
-    )
+    labels, stats = labelled(crop)
     if len(stats) < 2:
         return 0.0
     i = 1 + int(np.argmax(stats[1:, 2].astype(np.int64) * stats[1:, 3]))
