@@ -285,6 +285,7 @@ def page_leaks(page: Page, pixels: np.ndarray) -> tuple[list[str], list[str], li
     words are returned so that a reader can tell them from legend letters."""
     from pipeline.layout import marks
     from pipeline.layout.geometry import centred_in, line_height
+    from pipeline.layout.pageink import PageInk
     from pipeline.preprocess.light import otsu_ink
     from pipeline.preprocess.rings import Ring, seal_rings
 
@@ -294,7 +295,7 @@ def page_leaks(page: Page, pixels: np.ndarray) -> tuple[list[str], list[str], li
     lh = line_height(lines)
     gray = pixels.mean(axis=2).astype(np.uint8) if pixels.ndim == 3 else pixels
     frames = [r.box for r in page.regions if r.kind == "stamp" and r.box is not None]
-    frames += marks.stamp_frames(lines, pixels, lh)
+    frames += marks.stamp_frames(lines, PageInk(pixels), lh)
     rings = seal_rings(otsu_ink(gray) > 0, lh)
     for r in page.regions:
         if r.kind == "seal" and r.box is not None:

@@ -131,6 +131,7 @@ def recognize_seen(
     pixels the page's word boxes lie on)."""
     from pipeline.handdigits import read_hand_digits
     from pipeline.layout import analyze_layout
+    from pipeline.layout.pageink import PageInk
     from pipeline.process import PipelineConfig, recognize_page
     from pipeline.reread import read_again
 
@@ -139,9 +140,10 @@ def recognize_seen(
     kept_image, first = engine.kept(page)
     reader = CachedEngine() if reread else None
     start = time.perf_counter()
+    ink = PageInk(kept_image.pixels)  # shared by both, as recognize_page does
     if reader is not None:
-        page = read_again(page, kept_image.pixels, reader)
-    laid = analyze_layout(page, kept_image.pixels)
+        page = read_again(page, kept_image.pixels, reader, ink=ink)
+    laid = analyze_layout(page, kept_image.pixels, ink=ink)
     laid = read_hand_digits(laid, kept_image.pixels)
     layout_s = time.perf_counter() - start - (reader.wall if reader else 0.0)
     ocr_s = engine.seconds + (reader.seconds if reader else 0.0)
