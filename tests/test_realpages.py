@@ -110,6 +110,46 @@ def test_half_empty_page_with_a_seal_is_not_turned() -> None:
 
 
 @pytest.mark.skipif(not SCANNED2.exists(), reason="../shared/real/scanned2 is not there")
+@pytest.mark.parametrize(
+    ("name", "quarters"),
+    [
+        # upside down, its lines less sharp than the all-ink test for a quarter turn
+        # wanted (a table-like header and a stamp): it was left upside down
+        ("vgp-cp-323-nq-2025_p1", 2),
+        # on its side: all the ink voted up/down too weakly (a big seal and signature)
+        # and the page was turned the wrong way round; its letters vote clearly
+        ("vgp-btc-15557-cv-2025_last", 1),
+        ("vgp-ubqgnct-143-qd-2025_p1", 2),
+    ],
+)
+def test_a_real_page_turned_is_brought_upright(name: str, quarters: int) -> None:
+    page = load_page(SCANNED2 / f"{name}.pdf", 0)
+    turned = replace(page, pixels=np.ascontiguousarray(np.rot90(page.pixels, -quarters)))
+    stages = {s.stage: s for s in preprocess(turned).stages}
+    assert (90 * quarters + stages["orientation"].detail["angle"]) % 360 == 0
+
+
+@pytest.mark.skipif(not SCANNED2.exists(), reason="../shared/real/scanned2 is not there")
+def test_a_seal_sized_ruled_box_is_a_stamp_not_a_seal() -> None:
+    """The inner box of a receipt stamp (ĐẾN, Giờ, Ngày) and a tilted HỎA TỐC arrow are
+    as big and hollow as a seal; they were taken for seals (an empty seal region)."""
+    from pipeline.layout.marks import seals_and_boxes
+    from pipeline.layout.pageink import PageInk
+
+    for name, (x, y) in (
+        ("vgp-cp-323-nq-2025_p1", (2250, 980)),
+        ("vgp-ttg-186-cd-2025_p1", (380, 990)),
+    ):
+        image = preprocess(load_page(SCANNED2 / f"{name}.pdf", 0)).image
+        seals, boxes = seals_and_boxes(PageInk(image.pixels), image.dpi, 45.0)
+        assert not any(b.left <= x <= b.right and b.top <= y <= b.bottom for b in seals)
+        assert any(b.left <= x <= b.right and b.top <= y <= b.bottom for b in boxes)
+    image = preprocess(load_page(SCANNED2 / "vgp-vpcp-536-tb-2025_last.pdf", 0)).image
+    seals, _ = seals_and_boxes(PageInk(image.pixels), image.dpi, 45.0)
+    assert any(b.left <= 1600 <= b.right and b.top <= 2700 <= b.bottom for b in seals)
+
+
+@pytest.mark.skipif(not SCANNED2.exists(), reason="../shared/real/scanned2 is not there")
 def test_receipt_stamp_frame_found_on_a_real_scan() -> None:
     from pipeline.document import Box, Word
     from pipeline.layout.marks import _drawn_frames
