@@ -120,6 +120,15 @@ def recognize(image: PageImage, reread: bool = True) -> tuple[Page, float, Page,
     calls them); returns the page, the OCR seconds (first pass and
     second look), the preprocessed page as OCR read it (no layout) and the seconds of the
     layout stage alone (its own OCR call left out)."""
+    laid, ocr_s, first, layout_s, _ = recognize_seen(image, reread)
+    return laid, ocr_s, first, layout_s
+
+
+def recognize_seen(
+    image: PageImage, reread: bool = True
+) -> tuple[Page, float, Page, float, PageImage]:
+    """:func:`recognize`, and the preprocessed image the kept reading was made from (the
+    pixels the page's word boxes lie on)."""
     from pipeline.handdigits import read_hand_digits
     from pipeline.layout import analyze_layout
     from pipeline.layout.pageink import PageInk
@@ -138,7 +147,7 @@ def recognize(image: PageImage, reread: bool = True) -> tuple[Page, float, Page,
     laid = read_hand_digits(laid, kept_image.pixels)
     layout_s = time.perf_counter() - start - (reader.wall if reader else 0.0)
     ocr_s = engine.seconds + (reader.seconds if reader else 0.0)
-    return laid, ocr_s, first, layout_s
+    return laid, ocr_s, first, layout_s, kept_image
 
 
 if __name__ == "__main__":
