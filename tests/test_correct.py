@@ -574,3 +574,23 @@ def test_long_input_is_corrected_part_by_part(
     assert any(r.startswith("5:") for r in changed)
     # text under the part size is one part: corrected as a whole
     assert list(command.parts(lines, 10_000)) == [(0, lines)]
+
+
+def test_word_spellings_follow_the_candidates_they_extend(corr: Corrector) -> None:
+    """The same token between the same neighbours gets what its own candidates give, not
+    what another gate's or page's candidates gave it earlier in the process (scores then
+    depended on the documents a worker corrected before)."""
+    from pipeline.correct.choices import word_cands
+    from pipeline.correct.tokens import Token
+
+    def extended(regime: str) -> list[tuple[str, float]]:
+        line = [Token(0, i, 0, "", w, "") for i, w in enumerate(("tín", "đô", "là"))]
+        line[1].kind = "word"
+        c = word_cands(corr, line[1], corr.candidates("đô", regime), line, 1)
+        return [(w, round(float(x), 9)) for w, x in zip(c.words, c.cost, strict=True)]
+
+    corr.memo.words.clear()
+    vie_alone = extended("vie")
+    corr.memo.words.clear()
+    extended("tone")
+    assert extended("vie") == vie_alone

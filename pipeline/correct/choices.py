@@ -101,12 +101,16 @@ def word_cands(corr: Corrector, t: Token, cands: Cands, line: list[Token], k: in
     if not (prev.isalpha() or nxt.isalpha()):
         return cands
     key = (low, prev.lower(), nxt.lower())
-    got = memo.words.get(key)
-    if got is None:
+    # the value is built from ``cands``, which differ by gate and page (drop rate): the
+    # key holds which ``cands`` it came from, or a page would get what another page's
+    # candidates gave (scores then depended on the documents corrected before)
+    mkey = (*key, id(cands))
+    got = memo.words.get(mkey)
+    if got is None or got[0] is not cands:
         if len(memo.words) >= CACHE_MAX:
             memo.words.clear()
-        got = memo.words[key] = _with_word_spellings(corr, key, others, cands)
-    return got
+        got = memo.words[mkey] = (cands, _with_word_spellings(corr, key, others, cands))
+    return got[1]
 
 
 def _with_word_spellings(

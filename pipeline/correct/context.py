@@ -19,7 +19,8 @@ class Memo:
     kinds: dict[tuple[str, bool], str] = field(default_factory=dict)  # (core, marker) -> Kind
     fixed: dict[str, Cands] = field(default_factory=dict)  # a kept token's one candidate
     doubt: dict[tuple[int, float], tuple[Cands, Cands]] = field(default_factory=dict)
-    words: dict[tuple[str, str, str], Cands] = field(default_factory=dict)  # with neighbours
+    # (token, prev, next, id of its candidates) -> (those candidates, with neighbours' words)
+    words: dict[tuple[str, str, str, int], tuple[Cands, Cands]] = field(default_factory=dict)
     spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # other letter keys
 
 
