@@ -235,7 +235,7 @@ def _timed(fn: Callable[..., Any], *args: Any) -> tuple[Any, float]:
 
 def _check_models(config: PipelineConfig) -> None:
     """Load the correction models where the work runs (they stay cached there)."""
-    if config.correct or "vie" in config.ocr.lang.split("+"):
+    if config.correct or config.ocr.vietnamese:
         models = default_models()  # the worker's bundle, kept for its tasks
         if config.correct:
             models.corrector(config.correction)

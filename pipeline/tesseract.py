@@ -95,7 +95,7 @@ class TesseractEngine:
     @property
     def vietnamese(self) -> bool:
         """True when ``vie`` is among the models read with."""
-        return "vie" in self.config.lang.split("+")
+        return self.config.vietnamese
 
     def settings(self) -> dict[str, Any]:
         """Engine, model and page segmentation mode, for the document's record."""
