@@ -224,3 +224,67 @@ def _cheaper(corr: Corrector, t: Token, cands: Cands, boost: float) -> Cands:
             memo.clear()
         got = memo[key] = (cands, make_cands(cands.words, cands.ids, cost, corr.width))
     return got[1]
+
+
+def case_evidence(corr: Corrector, t: Token, prev: Token | None, cands: Cands) -> Cands:
+    """``cands`` with the letter case of the token as evidence, where the corpus counted
+    it (lexicon case.txt: right after a small-letter word with no punctuation between):
+    "Ban" there is the board (capitalised 55 % of the time), hardly ever "bàn" or "bán"
+    (0.1 %). Each spelling costs -log10 of how often the corpus writes it in this case
+    there, less the cheapest one's, so only the difference between spellings counts."""
+    weight = corr.config.case_weight
+    if (
+        not weight
+        or len(cands.words) < 2
+        or prev is None
+        or prev.trail not in _CASE_TRAILS
+        or t.lead
+        or not (prev.core.isalpha() and prev.core.islower())
+        or len(t.core) < 2
+        or not t.core.isalpha()
+    ):
+        return cands
+    if t.core[0].isupper() and t.core[1:].islower():
+        capital = True
+    elif t.core.islower():
+        capital = False
+    else:
+        return cands  # a word in capitals: no evidence counted
+    key = (id(cands), capital)
+    memo = corr.memo.case
+    got = memo.get(key)
+    if got is None or got[0] is not cands:
+        rate = np.array([_capital_rate(corr.lex, w) for w in cands.words])
+        extra = -np.log10(rate if capital else 1.0 - rate) * weight
+        cost = cands.cost + extra - extra.min()
+        if len(memo) >= CACHE_MAX:
+            memo.clear()
+        got = memo[key] = (cands, make_cands(cands.words, cands.ids, cost, corr.width))
+    return got[1]
+
+
+#: Pseudo-counts of the corpus-wide capital rate a syllable's own count starts from
+_CASE_PRIOR = 4.0
+_CASE_TRAILS = frozenset(("", ","))
+
+
+def _capital_rate(lex: Lexicon, word: str) -> float:
+    """How often the corpus capitalises ``word`` mid-sentence, smoothed toward the rate
+    of every syllable, so a syllable seen there rarely or never is not certain either way."""
+    base = _base_rate(lex)
+    got = lex.case.get(normalize_syllable(word))
+    caps, seen = got if got is not None else (0, 0)
+    return (caps + _CASE_PRIOR * base) / (seen + _CASE_PRIOR)
+
+
+_BASE: dict[int, tuple[object, float]] = {}  # id(lex.case) -> (that table, its rate)
+
+
+def _base_rate(lex: Lexicon) -> float:
+    """The capital rate of every syllable the corpus counted, worked out once per table."""
+    got = _BASE.get(id(lex.case))
+    if got is None or got[0] is not lex.case:
+        caps = sum(c for c, _ in lex.case.values())
+        seen = sum(n for _, n in lex.case.values())
+        got = _BASE[id(lex.case)] = (lex.case, caps / seen if seen else 0.05)
+    return got[1]
