@@ -124,25 +124,38 @@ def pipeline_sets(chars: int = 2200, refresh: bool = False) -> list[tuple[str, d
     return out
 
 
+def _runs(hyp: str, ref: str):  # type: ignore[no-untyped-def]
+    """The unequal runs of the syllable alignment of ``hyp`` against ``ref``: (ref
+    syllables, hyp syllables) of each."""
+    from pipeline.metrics import align, tokens
+
+    R, H = tokens(ref), tokens(hyp)
+    for ch in align(R, H):
+        if ch.op != "equal":
+            yield R[ch.ref_start : ch.ref_end], H[ch.hyp_start : ch.hyp_end]
+
+
+def _unrelated(a: str, b: str) -> bool:
+    """Two tokens the aligner paired that share no character ("2" against "bức"): a
+    token dropped here and another put here, not one misread as the other."""
+    return not set(a) & set(b)
+
+
 def edit_classes(hyp: str, ref: str) -> dict[str, int]:
     """Character edits of ``hyp`` against ``ref`` by kind (see :func:`main`'s report).
 
     Both are split in syllables and aligned; a run whose two sides have different
     numbers of syllables is "order/drop" (a page number Tesseract dropped, words it put
-    elsewhere), out of a word corrector's reach; 1:1 pairs are "number" (digits),
-    "punct/case" (the same letters up to punctuation and case) or "word".
+    elsewhere), out of a word corrector's reach, and so is a 1:1 pair that shares no
+    character (a dropped page number "2" the aligner paired with a moved "bức"); other
+    1:1 pairs are "number" (digits), "punct/case" (the same letters up to punctuation
+    and case) or "word".
     """
     from rapidfuzz.distance import Levenshtein
 
-    from pipeline.metrics import align, tokens
-
-    R, H = tokens(ref), tokens(hyp)
     out = {"order/drop": 0, "number": 0, "punct/case": 0, "word": 0}
-    for ch in align(R, H):
-        if ch.op == "equal":
-            continue
-        r, h = R[ch.ref_start : ch.ref_end], H[ch.hyp_start : ch.hyp_end]
-        if len(r) != len(h):
+    for r, h in _runs(hyp, ref):
+        if len(r) != len(h) or any(_unrelated(a, b) for a, b in zip(r, h, strict=True)):
             out["order/drop"] += Levenshtein.distance(" ".join(r), " ".join(h))
             continue
         for a, b in zip(r, h, strict=True):
@@ -158,13 +171,38 @@ def edit_classes(hyp: str, ref: str) -> dict[str, int]:
     return out
 
 
+def moved_and_dropped(hyp: str, ref: str) -> dict[str, int]:
+    """Characters of the syllables in the order/drop runs of ``hyp`` against ``ref``:
+    "moved" (missing at one place and put at another: Tesseract's psm-3 blocks read in
+    another order, a one-word line at the margin output before its paragraph),
+    "dropped" (missing from the whole text: a page number), "added" (in no place of
+    ``ref``)."""
+    from collections import Counter
+
+    missing: Counter[str] = Counter()
+    added: Counter[str] = Counter()
+    for r, h in _runs(hyp, ref):
+        if len(r) != len(h) or any(_unrelated(a, b) for a, b in zip(r, h, strict=True)):
+            missing.update(r)
+            added.update(h)
+    moved = missing & added
+
+    def chars(c: Counter[str]) -> int:
+        return sum(len(w) * n for w, n in c.items())
+
+    return {"moved": chars(moved), "dropped": chars(missing - moved), "added": chars(added - moved)}
+
+
 def _classes_line(raw: str, fixed: str, truth: str) -> str:
     a, b = edit_classes(raw, truth), edit_classes(fixed, truth)
     n = max(sum(a.values()), 1)
     parts = ", ".join(f"{k} {a[k]} -> {b[k]}" for k in a)
+    m, mf = moved_and_dropped(raw, truth), moved_and_dropped(fixed, truth)
+    split = ", ".join(f"{k} {m[k]} -> {mf[k]}" for k in m)
     return (
         f"  character edits by kind, raw -> corrected: {parts}; "
-        f"order/drop is {a['order/drop'] / n:.0%} of the raw edits"
+        f"order/drop is {a['order/drop'] / n:.0%} of the raw edits\n"
+        f"  order/drop runs, characters of their syllables, raw -> corrected: {split}"
     )
 
 

@@ -25,17 +25,14 @@ PDF's checks on real scans, and born-digital PDFs read from their text layer.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
-import pikepdf
 from lxml import etree
 
 from pipeline.document import Document
@@ -45,21 +42,12 @@ from pipeline.writers import output_path, render
 from pipeline.writers.alto import NS
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))  # what the tests measure with: chromium.py, pdftext.py
+from pdftext import page_content, pdftotext, word_recall  # noqa: E402
+
 REAL = REPO.parent / "shared" / "real"
 FORMATS = ("txt", "md", "json", "pdf", "alto", "hocr")
 SCAN_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
-
-
-def recall(reference: str, extracted: str) -> float:
-    """Share of the reference's words (with repeats) among the extracted words."""
-    ref, got = Counter(reference.split()), Counter(extracted.split())
-    return sum(min(n, got[w]) for w, n in ref.items()) / max(1, sum(ref.values()))
-
-
-def pdftotext(data: bytes) -> str:
-    """pdftotext's text of a PDF given as bytes."""
-    run = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True)
-    return run.stdout.decode("utf-8", errors="replace")
 
 
 def positioned(alto: bytes, hocr: bytes, words: list[str]) -> bool:
@@ -144,7 +132,6 @@ def scans(limit: int, only: str | None = None, viewer: bool = True) -> None:
     print("|---|---|---|---|---|---|---|")
     browser = None
     if viewer and shutil.which("chromium"):
-        sys.path.insert(0, str(REPO / "tests"))  # the DevTools driver the tests use
         from chromium import Chromium
 
         browser = Chromium(out / "chromium-profile")
@@ -164,7 +151,7 @@ def scans(limit: int, only: str | None = None, viewer: bool = True) -> None:
             totals[fmt][1] += output_path(stem, fmt).stat().st_size
         pages += len(doc.pages)
         pdf = output_path(stem, "pdf").read_bytes()
-        share = recall(text, pdftotext(pdf))
+        share = word_recall(text, pdftotext(pdf))
         worst = min(worst, share)
         size = len(pdf) / (1.5 * path.stat().st_size + 150_000)
         ok = positioned(
@@ -192,20 +179,6 @@ def scans(limit: int, only: str | None = None, viewer: bool = True) -> None:
     shutil.rmtree(out)
 
 
-def without_annotations(path: Path) -> bytes:
-    """The PDF without its annotations: the pages' own content. pdftotext also prints the
-    text of annotation appearances, such as the e-signature box the Official Gazette puts
-    on a first page ("Ký bởi: Cổng Thông tin điện tử Chính phủ ..."), a form field that
-    is not the page's text layer (layout keeps it as a mark, outside NAME.txt)."""
-    with pikepdf.open(path) as pdf:
-        for page in pdf.pages:
-            if "/Annots" in page.obj:
-                del page.obj["/Annots"]
-        out = io.BytesIO()
-        pdf.save(out)
-        return out.getvalue()
-
-
 def digital(limit: int) -> None:
     files = sorted((REAL / "digital").glob("*.pdf"))
     files = files[:limit] if limit else files
@@ -219,7 +192,7 @@ def digital(limit: int) -> None:
     layer_total = ocr_total = 0.0
     for path in files:
         everything = pdftotext(path.read_bytes())
-        reference = pdftotext(without_annotations(path))
+        reference = pdftotext(page_content(path))
         t0 = time.perf_counter()
         doc = ocr_file(path)
         layer_s = time.perf_counter() - t0
@@ -231,8 +204,8 @@ def digital(limit: int) -> None:
         print(
             f"| {path.name} | {'held out' if path.stem in held_out else 'tune'} "
             f"| {len(doc.pages)} | {layer_s:.1f} | {ocr_s:.1f} "
-            f"| {layer_s / ocr_s:.3f} | {100 * recall(reference, doc.text):.2f} % "
-            f"| {100 * recall(everything, doc.text):.2f} % |"
+            f"| {layer_s / ocr_s:.3f} | {100 * word_recall(reference, doc.text):.2f} % "
+            f"| {100 * word_recall(everything, doc.text):.2f} % |"
         )
     if files:
         print(f"\ntext layer / force-ocr time: {layer_total / ocr_total:.3f} (bar: < 0.333)")

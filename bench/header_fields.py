@@ -144,6 +144,29 @@ def handwritten(doc: Document, fields: dict) -> tuple[int, int]:
     return right, shown
 
 
+def hand_values(doc: Document, fields: dict) -> tuple[int, int, int]:
+    """(right, wrong, unread): the values the annotation says were written by hand (the
+    number; the day, the month) against vnocr's. A wrong one is worse than an unread one:
+    a reader trusts a filing number that is there."""
+    h = doc.header
+    got: dict[str, str] = {"number": h.number if h else "", "day": "", "month": ""}
+    if h and h.date:
+        _, month, day = h.date.split("-")
+        got["day"], got["month"] = str(int(day)), str(int(month))
+    elif h and h.month:
+        got["month"] = str(h.month)
+    want: dict[str, str] = {}
+    if fields.get("symbol_number_handwritten") and fields.get("symbol"):
+        want["number"] = fields["symbol"].split("/")[0]
+    if fields.get("date"):
+        _, month, day = fields["date"].split("-")
+        for part in fields.get("date_handwritten") or ():
+            want[part] = str(int(day if part == "day" else month))
+    right = sum(got[k] == v for k, v in want.items())
+    unread = sum(not got[k] for k in want)
+    return right, len(want) - right - unread, unread
+
+
 #: lines of page furniture that must not reach NAME.txt: the receipt stamp's header and
 #: fields, the VGP e-signature overlay (fuzzy for the header, patterns for the fields)
 _FURNITURE_HEADER = "cổng thông tin điện tử chính phủ"

@@ -24,12 +24,15 @@ e-signature overlay lines left in the text (bench/header_fields.py says what cou
 "hand": of the number and date, those marked written by hand (Header.handwritten) exactly
 as the annotation says.
 
-    python bench/layout_bench.py [--real] [--fields] [--stamps] [--digital] [--synth]
-        [--profiles clean fax]
+    python bench/layout_bench.py [--real] [--fields] [--stamps] [--leaks] [--digital]
+        [--synth] [--profiles clean fax]
         [--split tune|heldout] [--no-reread] [--show]
 
 --stamps: the subject lines of the scanned2 pages with a receipt stamp, body-only CER
 (scanned2 has field annotations, no full text).
+--leaks: stamp and seal text left in the page text of the scanned2 pages: words whose
+middle lies in a receipt-stamp frame or a seal ring the pipeline finds, and lines that read
+as a stamp's own (ĐẾN, Giờ/Ngày fields, HỎA TỐC, Lưu hồ sơ, the stamp's office line).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -46,10 +50,11 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import header_fields  # noqa: E402
-from layout_cache import first_pass, page_images, recognize  # noqa: E402
+from layout_cache import first_pass, page_images, recognize, recognize_seen  # noqa: E402
 
 from pipeline.document import Document, Page  # noqa: E402
 from pipeline.layout import MARK_KINDS  # noqa: E402
+from pipeline.lexicon import Lexicon  # noqa: E402
 from pipeline.metrics import cer, char_string, tokens  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -164,7 +169,7 @@ def fields(args: argparse.Namespace) -> None:
     )
     print(
         f"{'page':30} {'split':8} {'right':>6} {'share':>6} {'spur':>4} {'furn':>4} "
-        f"{'hand':>4}  wrong"
+        f"{'hand':>4} {'pen r/w/u':>9}  wrong"
     )
     totals: dict[str, list[int]] = {}
     for name, item in manifest.items():
@@ -181,14 +186,16 @@ def fields(args: argparse.Namespace) -> None:
         got = header_fields.score(doc, want)
         furn = header_fields.furniture_lines(doc.text)
         hand = header_fields.handwritten(doc, want)
-        t = totals.setdefault(item["split"], [0, 0, 0, 0, 0, 0, 0])
-        counts = (len(got.right), got.annotated, len(got.spurious), len(furn), 1, *hand)
+        pen = header_fields.hand_values(doc, want)
+        t = totals.setdefault(item["split"], [0] * 10)
+        counts = (len(got.right), got.annotated, len(got.spurious), len(furn), 1, *hand, *pen)
         for i, v in enumerate(counts):
             t[i] += v
         share = f"{100 * len(got.right) / got.annotated:5.1f}%" if got.annotated else "   -  "
         print(
             f"{name:30} {item['split']:8} {len(got.right):>2}/{got.annotated:<3} {share} "
-            f"{len(got.spurious):4} {len(furn):4} {hand[0]:>2}/{hand[1]:<1}  "
+            f"{len(got.spurious):4} {len(furn):4} {hand[0]:>2}/{hand[1]:<1} "
+            f"{'/'.join(map(str, pen)) if sum(pen) else '-':>9}  "
             + " ".join(got.wrong + tuple(f"+{f}" for f in got.spurious))
         )
         if args.show:
@@ -196,11 +203,12 @@ def fields(args: argparse.Namespace) -> None:
             print("  header:", doc.header)
             print("  signature:", doc.signature)
             print("  furniture:", furn)
-    for split, (right, ann, spur, furn, n, hand, shown) in totals.items():
+    for split, (right, ann, spur, furn, n, hand, shown, *pen) in totals.items():
         print(
             f"  {split}: {right}/{ann} fields right ({100 * right / max(ann, 1):.1f} %) over "
             f"{n} pages; {spur} spurious; {furn} stamp/overlay lines in the text; "
-            f"number/date marked handwritten or not as annotated: {hand}/{shown}"
+            f"number/date marked handwritten or not as annotated: {hand}/{shown}; "
+            f"values written by hand read right/wrong/unread: {'/'.join(map(str, pen))}"
         )
 
 
@@ -255,6 +263,218 @@ def stamps(args: argparse.Namespace) -> None:
         print(
             f"  pooled {split}: plain {100 * a / n:.2f} %, before layout {100 * b / n:.2f} %, "
             f"after layout {100 * c / n:.2f} % over {int(n)} characters"
+        )
+
+
+#: A receipt or urgency stamp's own words on a line of their own (bench/header_fields.py
+#: furniture_lines has the field lines and the stamp's office line).
+_STAMP_OWN = re.compile(
+    r"^\W*(H[ỎOỌ]A\s*T[ỐO]C|TH[ƯU]{1,2}\s*KH[ẨA]N|KH[ẨA]N|ĐẾN\s*TR[ƯU][ỚO]C)\W*$"
+    r"|Chuy[ểe]n\s*:|L[ưu]u\s*h[ồo]\s*s[ơo]\s*s[ốo]",
+    re.IGNORECASE,
+)
+
+
+def page_leaks(page: Page, pixels: np.ndarray) -> tuple[list[str], list[str], list[str]]:
+    """Stamp and seal text in ``page``'s text lines (its NAME.txt before correction):
+    the words whose middle lies inside a receipt-stamp frame (the page's stamp regions
+    and the frames :func:`pipeline.layout.marks.stamp_frames` finds), those inside a
+    seal ring (:func:`pipeline.preprocess.rings.seal_rings` on the whole page, and the
+    page's seal regions) and the lines that read as a stamp's own. Printed words the
+    seal is stamped over (the signature title and name) count as inside a ring too: the
+    words are returned so that a reader can tell them from legend letters."""
+    from pipeline.layout import marks
+    from pipeline.layout.geometry import centred_in, line_height
+    from pipeline.layout.pageink import PageInk
+    from pipeline.preprocess.light import otsu_ink
+    from pipeline.preprocess.rings import Ring, seal_rings
+
+    lines = list(page.lines)
+    if not lines:
+        return [], [], []
+    lh = line_height(lines)
+    gray = pixels.mean(axis=2).astype(np.uint8) if pixels.ndim == 3 else pixels
+    frames = [r.box for r in page.regions if r.kind == "stamp" and r.box is not None]
+    frames += marks.stamp_frames(lines, PageInk(pixels), lh)
+    rings = seal_rings(otsu_ink(gray) > 0, lh)
+    for r in page.regions:
+        if r.kind == "seal" and r.box is not None:
+            b = r.box
+            rings.append(
+                Ring((b.left + b.right) / 2, (b.top + b.bottom) / 2, min(b.width, b.height) / 2)
+            )
+    in_stamp: list[str] = []
+    in_seal: list[str] = []
+    for ln in lines:
+        for w in ln.words:
+            if w.box is None:
+                continue
+            if any(centred_in(w.box, f) for f in frames):
+                in_stamp.append(w.text)
+            elif any(ring.covers(w.box) for ring in rings):
+                in_seal.append(w.text)
+    text = "\n".join(ln.text for ln in lines)
+    own = header_fields.furniture_lines(text)
+    own += [t for t in text.splitlines() if _STAMP_OWN.search(t) and t not in own]
+    return in_stamp, in_seal, own
+
+
+def leaks(args: argparse.Namespace) -> None:
+    """Signed scans: stamp and seal text left in the text (scanned2 has no full-text
+    ground truth; see :func:`page_leaks` for what counts)."""
+    gt_dir = GT_DIR / "scanned2"
+    manifest = json.loads((gt_dir / "pages.json").read_text(encoding="utf-8"))
+    print(
+        "scanned2 pages: words of the text inside a stamp frame / a seal ring, "
+        "lines that read as a stamp's own"
+    )
+    from pipeline.models import default_models
+
+    lexicon = default_models().lexicon
+    print(f"{'page':30} {'split':8} {'stamp':>5} {'seal':>5} {'junk':>4} {'own':>4}  words")
+    totals: dict[str, list[int]] = {}
+    for name, item in manifest.items():
+        if name.startswith("_") or (args.split and item["split"] != args.split):
+            continue
+        src = REAL / item["file"]
+        if not src.exists():
+            print(f"{name}: {src.name} missing")
+            continue
+        raw = page_images(src)[item["page"]]
+        laid, _, _, _, seen = recognize_seen(raw, not args.no_reread)
+        in_stamp, in_seal, own = page_leaks(laid, seen.pixels)
+        junk = [w for w in in_seal if not _known(w, lexicon)]
+        t = totals.setdefault(item["split"], [0, 0, 0, 0, 0])
+        for i, v in enumerate((len(in_stamp), len(in_seal), len(junk), len(own), 1)):
+            t[i] += v
+        shown = " ".join(in_stamp) + (" | " if in_stamp and in_seal else "") + " ".join(in_seal)
+        print(
+            f"{name:30} {item['split']:8} {len(in_stamp):5} {len(in_seal):5} {len(junk):4} "
+            f"{len(own):4}  "
+            f"{shown[:90]}{'  own: ' + ' / '.join(own) if own else ''}"
+        )
+    for split, (a, b, j, c, n) in totals.items():
+        print(
+            f"  {split}: {a} words in stamp frames, {b} in seal rings ({j} of them no "
+            f"Vietnamese word: legend letters or print the seal garbled), {c} stamp lines, "
+            f"over {n} pages"
+        )
+
+
+def _known(word: str, lexicon: Lexicon) -> bool:
+    """A word of print: a syllable or known abbreviation (case as read), or a number."""
+    core = word.strip(".,;:!?()[]\"'“”‘’-–—…/")
+    if any(c.isdigit() for c in core) and not any(c.isalpha() for c in core):
+        return True
+    return bool(core) and (lexicon.is_syllable(core.lower()) or lexicon.is_abbreviation(core))
+
+
+#: The real inputs every page of which --pages checks (born-digital PDFs rasterised at
+#: 200 dpi, as if scanned).
+PAGE_DIRS = ("scanned", "scanned2", "digital")
+#: A page whose text reads worse than this against its ground truth is one vnocr cannot
+#: read: it must be flagged.
+UNREADABLE_CER = 0.10
+
+
+def _real_files() -> list[Path]:
+    return sorted(
+        f
+        for d in PAGE_DIRS
+        for f in (REAL / d).iterdir()
+        if f.suffix.lower() in (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
+    )
+
+
+def _gt_pages() -> tuple[dict[tuple[str, int], Path], set[str]]:
+    """(file name, page index) -> its ground-truth text, for the pages that have one; and
+    the files with a held-out page (of the three manifests)."""
+    out, held = {}, set()
+    for gt_dir in (GT_DIR, GT_DIR / "digital", GT_DIR / "scanned2"):
+        manifest = json.loads((gt_dir / "pages.json").read_text(encoding="utf-8"))
+        for name, item in manifest.items():
+            if name.startswith("_"):
+                continue
+            if item["split"] == "heldout":
+                held.add(Path(item["file"]).name)
+            if (gt_dir / f"{name}.gt.txt").exists():
+                out[(Path(item["file"]).name, item["page"])] = gt_dir / f"{name}.gt.txt"
+    return out, held
+
+
+def pages(args: argparse.Namespace) -> None:
+    """Every page of every real input (../shared/real: scans, signed scans, photos, and the
+    born-digital PDFs rasterised at 200 dpi): the quarter turn preprocessing gives it as
+    stored and turned by 90, 180 and 270 degrees (every page is upright as stored: checked
+    by eye on thumbnails of all of them), and its quality estimate through the pipeline
+    (preprocess, OCR with the retry, layout) against the threshold, with the CER where a
+    ground truth exists."""
+    from pipeline.io import PageImage
+    from pipeline.models import default_models
+    from pipeline.preprocess import preprocess
+    from pipeline.process import quality_step
+    from pipeline.quality import QUALITY_THRESHOLD
+
+    lexicon = default_models().lexicon
+    truth, held = _gt_pages()
+    print(
+        "every real page: the turn preprocessing finds (as stored / turned 90, 180, 270; "
+        "0 = upright), the quality estimate, flagged under the threshold "
+        f"{QUALITY_THRESHOLD}, CER where a ground truth exists"
+    )
+    print(
+        f"{'file':50} {'p':>2} {'split':7} {'turns':>15} {'up':>6} {'quality':>7} {'flag':>4} "
+        f"{'cer':>6}"
+    )
+    wrong = {"tune": [0, 0, 0], "heldout": [0, 0, 0]}  # stored wrong, copies wrong, pages
+    low_unflagged = unreadable = unreadable_unflagged = flagged = n = 0
+    for src in _real_files():
+        dpi = 200 if src.parent.name == "digital" else None
+        for img in page_images(src, dpi):
+            turns = []
+            up = None
+            for q in range(4):
+                px = np.ascontiguousarray(np.rot90(img.pixels, -q))  # turned q x 90 clockwise
+                res = preprocess(PageImage(img.source, img.index, img.dpi, px))
+                rep = res.summary()
+                angle = int(rep.get("orientation.angle", 0))
+                turns.append((90 * q + angle) % 360)
+                if q == 0:
+                    up = rep.get("orientation.up_score")
+            split = "heldout" if src.name in held else "tune"
+            w = wrong[split]
+            w[0] += turns[0] != 0
+            w[1] += sum(t != 0 for t in turns[1:])
+            w[2] += 1
+            n += 1
+            laid, _, _, _ = recognize(img, not args.no_reread)
+            step = quality_step(src.name, [laid], [{}], lexicon)
+            score = step.settings["pages"][0]["score"]
+            flag = bool(step.settings["low"])
+            flagged += flag
+            low_unflagged += score < QUALITY_THRESHOLD and not flag
+            gt = truth.get((src.name, img.index))
+            err = cer(laid.text, text_of(read_gt(gt))) if gt is not None else None
+            if err is not None and err > UNREADABLE_CER:
+                unreadable += 1
+                unreadable_unflagged += not flag
+            print(
+                f"{src.parent.name + '/' + src.name:50} {img.index + 1:2} {split:7} "
+                f"{'/'.join(str(t) for t in turns):>15} {up if up is not None else '':>6} "
+                f"{score:7.3f} {'LOW' if flag else '':>4} "
+                f"{'' if err is None else f'{100 * err:6.2f}':>6}"
+                + ("  TURNED WRONGLY" if any(turns) else "")
+            )
+    stored = sum(w[0] for w in wrong.values())
+    print(
+        f"  turned wrongly: {stored} of {n} pages; under threshold and not flagged: "
+        f"{low_unflagged}; flagged: {flagged} of {n}; read with CER over "
+        f"{100 * UNREADABLE_CER:.0f} % and not flagged: {unreadable_unflagged} of {unreadable}"
+    )
+    for split, (a, b, m) in wrong.items():
+        print(
+            f"  {split}: as stored turned wrongly {a} of {m}; the same pages turned by 90, "
+            f"180 and 270 degrees not brought upright by preprocessing: {b} of {3 * m}"
         )
 
 
@@ -334,6 +554,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--stamps", action="store_true", help="scanned2 subject lines beside receipt stamps"
     )
+    parser.add_argument(
+        "--leaks", action="store_true", help="scanned2 stamp and seal text left in the text"
+    )
+    parser.add_argument(
+        "--pages", action="store_true", help="every real page: orientation and quality flag"
+    )
     parser.add_argument("--show", action="store_true", help="print the text and regions")
     parser.add_argument("--profiles", nargs="*", default=None)
     parser.add_argument(
@@ -343,8 +569,10 @@ def main(argv: list[str] | None = None) -> int:
         "--no-reread", action="store_true", help="layout without its second look (no reader)"
     )
     args = parser.parse_args(argv)
-    if not (args.real or args.digital or args.synth or args.fields or args.stamps):
-        args.real = args.digital = args.synth = args.fields = args.stamps = True
+    parts = ("real", "digital", "synth", "fields", "stamps", "leaks", "pages")
+    if not any(getattr(args, part) for part in parts):
+        for part in parts:
+            setattr(args, part, True)
     if args.real:
         if REAL.exists():
             real(args)
@@ -358,6 +586,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.stamps:
         if REAL.exists():
             stamps(args)
+        else:
+            print(f"{REAL} not found: scanned2 pages skipped")
+    if args.pages:
+        if REAL.exists():
+            pages(args)
+        else:
+            print(f"{REAL} not found: real pages skipped")
+    if args.leaks:
+        if REAL.exists():
+            leaks(args)
         else:
             print(f"{REAL} not found: scanned2 pages skipped")
     if args.digital:

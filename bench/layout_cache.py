@@ -120,8 +120,18 @@ def recognize(image: PageImage, reread: bool = True) -> tuple[Page, float, Page,
     calls them); returns the page, the OCR seconds (first pass and
     second look), the preprocessed page as OCR read it (no layout) and the seconds of the
     layout stage alone (its own OCR call left out)."""
+    laid, ocr_s, first, layout_s, _ = recognize_seen(image, reread)
+    return laid, ocr_s, first, layout_s
+
+
+def recognize_seen(
+    image: PageImage, reread: bool = True
+) -> tuple[Page, float, Page, float, PageImage]:
+    """:func:`recognize`, and the preprocessed image the kept reading was made from (the
+    pixels the page's word boxes lie on)."""
     from pipeline.handdigits import read_hand_digits
     from pipeline.layout import analyze_layout
+    from pipeline.layout.pageink import PageInk
     from pipeline.process import PipelineConfig, recognize_page
     from pipeline.reread import read_again
 
@@ -130,13 +140,14 @@ def recognize(image: PageImage, reread: bool = True) -> tuple[Page, float, Page,
     kept_image, first = engine.kept(page)
     reader = CachedEngine() if reread else None
     start = time.perf_counter()
+    ink = PageInk(kept_image.pixels)  # shared by both, as recognize_page does
     if reader is not None:
-        page = read_again(page, kept_image.pixels, reader)
-    laid = analyze_layout(page, kept_image.pixels)
+        page = read_again(page, kept_image.pixels, reader, ink=ink)
+    laid = analyze_layout(page, kept_image.pixels, ink=ink)
     laid = read_hand_digits(laid, kept_image.pixels)
     layout_s = time.perf_counter() - start - (reader.wall if reader else 0.0)
     ocr_s = engine.seconds + (reader.seconds if reader else 0.0)
-    return laid, ocr_s, first, layout_s
+    return laid, ocr_s, first, layout_s, kept_image
 
 
 if __name__ == "__main__":

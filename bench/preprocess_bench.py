@@ -13,7 +13,11 @@ turned by 90/180/270 degrees. Each page is OCRed raw and after ``preprocess``; C
 pooled over documents (total edits / total reference chars). Preprocessing time is per
 page on one core (OpenCV single-threaded). "retry" is the CER
 of what vnocr keeps after reading badly read pages again at other text sizes
-(pipeline.retry), "pages" how many pages were read again.
+(pipeline.retry), "pages" how many pages were read again. "lost" counts the lines of the
+truth that the text vnocr keeps has no fair copy of (under LOST_MATCH % alike with
+any stretch of it, rapidfuzz partial_ratio), out of all lines: a line painted white or
+dropped by Tesseract, as a streak across it can do ("raw" the same for the page as
+stored).
 
     .venv/bin/python bench/preprocess_bench.py            # all 9 held-out docs (~7 min, --jobs 2)
     .venv/bin/python bench/preprocess_bench.py --split tuning --docs 2 --profiles fax photo
@@ -36,6 +40,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
+from rapidfuzz import fuzz  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from pipeline.document import Page  # noqa: E402
@@ -129,6 +134,19 @@ def insertions(hyp: str, ref: str) -> int:
     return n
 
 
+#: A line of the truth is lost when no stretch of the output is this much (%) alike.
+LOST_MATCH = 70.0
+
+
+def lost_lines(hyp: str, truth: str) -> tuple[int, int]:
+    """(lines of ``truth`` the text ``hyp`` has no fair copy of, lines of ``truth``)."""
+    text = normalize(hyp)
+    lines = [normalize(ln) for ln in truth.splitlines()]
+    lines = [ln for ln in lines if len(ln) >= 8]  # a short line matches anywhere
+    lost = sum(fuzz.partial_ratio(ln, text) < LOST_MATCH for ln in lines)
+    return lost, len(lines)
+
+
 def _read(engine: TesseractEngine, img: PageImage) -> Page:
     """The OCR of a page; a page that times out reads as nothing (and says so)."""
     try:
@@ -195,6 +213,9 @@ def run_one(task: tuple[str, str, str, int, PreprocessConfig]) -> dict:
         "ins_pp": 0,
         "pp_s": [],
         "applied": [],
+        "lines": 0,
+        "lost_raw": 0,
+        "lost": 0,
     }
     for i, (px, dpi, truth) in enumerate(make_pages(text, profile, seed)):
         img = PageImage(name, i, dpi, px)
@@ -208,6 +229,10 @@ def run_one(task: tuple[str, str, str, int, PreprocessConfig]) -> dict:
         # what vnocr keeps: a badly read page is read again at other text sizes
         kept, _, notes = read_best(img, pre, page, engine, config, default_models().lexicon)
         res["retry"] += Levenshtein.distance(normalize(kept.text), ref)
+        lost, n_lines = lost_lines(kept.text, truth)
+        res["lost"] += lost
+        res["lines"] += n_lines
+        res["lost_raw"] += lost_lines(raw, truth)[0]
         res["retried"] += bool(notes)
         res["ref"] += len(ref)
         res["raw"] += Levenshtein.distance(raw, ref)
@@ -270,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"{'profile':<10} {'CER raw':>8} {'CER pp':>8} {'pp/raw':>7} {'+chars raw':>10} "
-        f"{'+chars pp':>9} {'pp s/page':>9} {'retry':>7} {'pages':>5}  stages applied (pages)"
+        f"{'+chars pp':>9} {'pp s/page':>9} {'retry':>7} {'pages':>5} {'lost raw':>8} "
+        f"{'lost':>9}  stages applied (pages)"
     )
     pooled = {}
     for p in args.profiles:
@@ -289,7 +315,9 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{p:<10} {raw:8.2%} {pp:8.2%} {pp / raw if raw else float('nan'):7.2f} "
             f"{sum(r['ins_raw'] for r in rs):10d} {sum(r['ins_pp'] for r in rs):9d} "
-            f"{statistics.mean(secs):9.3f} {again:7.2%} {n_again:5d}  {stages}"
+            f"{statistics.mean(secs):9.3f} {again:7.2%} {n_again:5d} "
+            f"{sum(r['lost_raw'] for r in rs):8d} "
+            f"{sum(r['lost'] for r in rs):4d}/{sum(r['lines'] for r in rs):<4d}  {stages}"
         )
     if "scan" in pooled:
         for p in ("rot90", "rot180", "rot270"):

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import random
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # chromium.py: the flags the tests run it with
+
+from chromium import CHROMIUM, quiet_flags  # noqa: E402
 
 from pipeline.document import Box, Correction, Document, Line, Page, Word  # noqa: E402
 from pipeline.io import PageImage  # noqa: E402
@@ -101,29 +103,12 @@ def synthetic(pages: int, seed: int = 0) -> tuple[Document, list[PageImage], str
     return doc, images, "\n".join(source)
 
 
-def chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 def render(html_path: Path, profile: Path) -> tuple[float, int | None]:
     """(wall seconds of a --dump-dom run, ms from navigation start to laid out after load)."""
-    exe = chromium()
-    assert exe
+    assert CHROMIUM
     t = time.perf_counter()
     out = subprocess.run(
-        [
-            exe,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={profile}",
-            "--dump-dom",
-            html_path.as_uri(),
-        ],
+        [CHROMIUM, "--headless", *quiet_flags(profile), "--dump-dom", html_path.as_uri()],
         capture_output=True,
         text=True,
         timeout=120,
@@ -155,7 +140,7 @@ def main() -> None:
     )
     if args.keep:
         args.keep.write_text(html, encoding="utf-8")
-    if not chromium():
+    if not CHROMIUM:
         print("chromium not installed: render time not measured (apt-get install chromium)")
         return
     with tempfile.TemporaryDirectory() as tmp:

@@ -20,11 +20,12 @@ figure to compare:
     size     before: CPU, peak, wall        after: CPU, peak, wall
     1 MB      1.94 s,  171 MB,  11.7 s       2.24 s, 103 MB,  15.9 s
     10 MB    17.31 s, 1301 MB, 133.9 s      23.91 s, 114 MB,  83.3 s
-    30 MB    (not run)                      see the s6 notes
+    30 MB    (not run)                      70.74 s, 121 MB, 612.7 s
 
-CER and WER identical at both sizes (0.013362/0.039237 and 0.013341/0.039781). The
-streamed report does a fifth to two fifths more work (each text is read twice, once per
-alignment, and an eighth of every window is aligned again) for a flat memory.
+CER and WER identical at both sizes (0.013362/0.039237 and 0.013341/0.039781); at 30 MB
+0.013332/0.039652. The streamed report does a fifth to two fifths more work (each text is
+read twice, once per alignment, and an eighth of every window is aligned again) for a
+flat memory.
 
     .venv/bin/python bench/report_cost_bench.py [--sizes 100000 1000000 10000000]
         [--before ../main-copy] [--before-max 1000000] [--char-noise 0.02]

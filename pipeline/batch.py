@@ -51,6 +51,7 @@ from pipeline.plan import (
     plan_batch,
 )
 from pipeline.pool import WorkerDiedError, WorkerPool
+from pipeline.preprocess import single_thread
 from pipeline.process import PipelineConfig, assemble, correct_one, recognize
 from pipeline.progress import NullProgress, Progress
 from pipeline.quality import document_quality
@@ -234,10 +235,25 @@ def _timed(fn: Callable[..., Any], *args: Any) -> tuple[Any, float]:
 
 def _check_models(config: PipelineConfig) -> None:
     """Load the correction models where the work runs (they stay cached there)."""
-    if config.correct or "vie" in config.ocr.lang.split("+"):
+    if config.correct or config.ocr.vietnamese:
         models = default_models()  # the worker's bundle, kept for its tasks
         if config.correct:
             models.corrector(config.correction)
+
+
+def _warm(config: PipelineConfig) -> None:
+    """A pool worker's start-up, run as it starts (pipeline.pool): the models, the
+    corrector's word index and the OCR model loaded before the first page arrives, so
+    that no worker pays them inside its first task while the others read."""
+    try:
+        _check_models(config)
+        if config.correct:
+            default_models().corrector(config.correction).warm()
+        load = getattr(worker_engine(config.ocr), "load", None)
+        if load is not None:
+            load()
+    except Exception:  # noqa: BLE001, S110 - the tasks that need them fail and say why
+        pass
 
 
 class InlineExecutor(Executor):
@@ -254,16 +270,22 @@ class InlineExecutor(Executor):
         return future
 
 
-def make_executor(workers: int, dask: str | None = None) -> Executor:
-    """The executor for ``-j N`` or ``--dask ADDRESS|local``."""
+def make_executor(
+    workers: int, dask: str | None = None, config: PipelineConfig | None = None
+) -> Executor:
+    """The executor for ``-j N`` or ``--dask ADDRESS|local``; a pool's workers are started
+    at once and warmed up for ``config`` (:func:`_warm`) when it is given."""
     if dask:
         from pipeline.cluster import dask_executor
 
         return dask_executor(dask, workers)
     n = workers or os.cpu_count() or 1
     if n == 1:
+        # one job is one core's work, as in a pool worker: OpenCV's own threads cost more
+        # CPU than they save (preprocessing the 16 sample pages: 0.75 x the CPU on one)
+        single_thread()
         return InlineExecutor()
-    return WorkerPool(n)
+    return WorkerPool(n, warm=(_warm, (config,)) if config is not None else None)
 
 
 # --------------------------------------------------------------------------- the run
@@ -336,7 +358,8 @@ def run_batch(
             jobs = with_references(jobs, config.source_dir)
         check_engine(config.pipeline.ocr)
         own_executor = executor is None
-        executor = executor or make_executor(config.workers)
+        warm = config.pipeline if jobs else None  # no input: no worker to start
+        executor = executor or make_executor(config.workers, config=warm)
         runner = _Runner(jobs, out_dir, config, executor, progress, state, plan.problems)
         try:
             if jobs:  # a corrupt model is one error before any OCR, not one per document

@@ -57,7 +57,8 @@ def read_hand_digits(page: Page, pixels: np.ndarray, reader: DigitReader | None 
         new = line
         for slot in reversed(hand_slots(line.words)):  # from the right: indices stay valid
             value = _read(gray, line.box, slot, reader)
-            if value is not None:
+            old = "".join(w.text for w in new.words[slot.start : slot.end])
+            if value is not None and old != slot.before + value + slot.after:
                 new = _put(new, slot, value)
         if new is not line:
             lines[i], changed = new, True

@@ -66,6 +66,12 @@ class OcrConfig:
         if not isinstance(self.timeout_s, int | float) or not 0 < self.timeout_s < math.inf:
             raise ConfigError(f"timeout {self.timeout_s!r}: expected a number of seconds above 0")
 
+    @property
+    def vietnamese(self) -> bool:
+        """Whether ``vie`` is among the models read with: the readings are Vietnamese text,
+        so known words are syllables (the lexicon and the quality estimate apply)."""
+        return "vie" in self.lang.split("+")
+
 
 class OcrEngine(Protocol):
     """Anything that turns a page image into a Page of words (Tesseract, or a test double).

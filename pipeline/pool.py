@@ -16,6 +16,12 @@ removes any such folder whose run is gone.
 
 Workers are started, not forked: a child forked from a parent whose OpenCV or BLAS
 thread pools are running can deadlock in them.
+
+A pool given a warm-up (``warm=(fn, args)``) starts all its workers at once, and each runs
+the warm-up (imports, model loading) before its first task: every worker is ready when the
+first pages are handed out, instead of the second worker starting its ~0.5 s of imports
+and loading only when the second task arrives, while the first already reads. The warm-up's
+answer is dropped: what it would fail on, the tasks that need it fail on and say.
 """
 
 from __future__ import annotations
@@ -69,13 +75,18 @@ class _Worker:
     tasks: int  # our end of its task pipe
     results: int  # our end of its result pipe
     item: _Item | None = None
+    warming: bool = False  # its warm-up's answer has not come back yet
 
 
 class WorkerPool(Executor):
     """``workers`` processes bound to this one; see the module docstring."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(
+        self, workers: int, warm: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
+    ) -> None:
         self.workers = max(1, workers)
+        # pickled here, so that a warm-up that cannot be sent is the caller's error
+        self._warm = pickle.dumps(warm, protocol=pickle.HIGHEST_PROTOCOL) if warm else None
         remove_stale_run_temps()
         self.run_temp = tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-")
         self._queue: deque[_Item] = deque()
@@ -164,7 +175,10 @@ class WorkerPool(Executor):
     def _loop(self) -> None:
         """Hand out tasks and read answers until stopped, or until shut down with nothing
         queued or running. Callers wake it through the wake pipe; the 1 s select is a
-        backstop only."""
+        backstop only. With a warm-up, every worker is started first (module docstring)."""
+        if self._warm is not None:
+            for _ in range(self.workers):
+                self._spawn()
         while True:
             with self._lock:
                 stopping, closing = self._stopping, self._closing
@@ -217,6 +231,9 @@ class WorkerPool(Executor):
             frame = receive(worker.results)
         except OSError:
             frame = None
+        if frame is not None and worker.warming:  # nobody waits for the warm-up's answer
+            worker.warming = False
+            return
         item, worker.item = worker.item, None
         if frame is None:  # died: its task fails alone; the next task gets a new worker
             self._bury(worker)
@@ -237,7 +254,8 @@ class WorkerPool(Executor):
     def _spawn(self) -> _Worker:
         """Start one worker (a fresh python, not a fork: see the module) with its two
         pipes, marked as this run's by RUN_ENV, and watch its result pipe from the start,
-        so that a worker that dies idle is seen too."""
+        so that a worker that dies idle is seen too. The warm-up, if any, is its first
+        frame; a task sent to it then waits in the pipe behind it."""
         tasks_r, tasks_w = os.pipe()
         results_r, results_w = os.pipe()
         env = {**os.environ, "OMP_THREAD_LIMIT": "1", RUN_ENV: str(os.getpid())}
@@ -266,6 +284,10 @@ class WorkerPool(Executor):
         with self._lock:
             self._workers[results_r] = worker
         self._selector.register(results_r, selectors.EVENT_READ)  # idle deaths are seen too
+        if self._warm is not None:
+            with contextlib.suppress(OSError):  # dead already: its result pipe will say so
+                send(tasks_w, self._warm)
+                worker.warming = True
         return worker
 
     def _bury(self, worker: _Worker) -> None:
@@ -285,8 +307,9 @@ class WorkerPool(Executor):
                 shutil.rmtree(os.path.join(self.run_temp, name), ignore_errors=True)
 
     def _end_all(self) -> None:
-        """End every worker: the end of its task pipe (or SIGTERM when stopping), then
-        SIGKILL after GRACE; running tasks fail."""
+        """End every worker: the end of its task pipe (or SIGTERM when stopping, or when
+        it is still warming up for tasks that will not come), then SIGKILL after GRACE;
+        running tasks fail."""
         with self._lock:
             workers = list(self._workers.values())
             self._workers.clear()
@@ -294,7 +317,7 @@ class WorkerPool(Executor):
         for worker in workers:
             with contextlib.suppress(OSError):
                 os.close(worker.tasks)
-            if stopping or worker.item is not None:
+            if stopping or worker.item is not None or worker.warming:
                 with contextlib.suppress(OSError):
                     os.kill(worker.process.pid, signal.SIGTERM)
         deadline = time.monotonic() + GRACE

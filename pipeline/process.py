@@ -31,6 +31,7 @@ from pipeline.errors import require
 from pipeline.handdigits import read_hand_digits
 from pipeline.io import PageImage, count_pages, load_page, sniff
 from pipeline.layout import LayoutConfig, analyze_layout
+from pipeline.layout.pageink import PageInk
 from pipeline.layout.reread import RereadConfig
 from pipeline.lexicon import Lexicon
 from pipeline.models import Models, default_models, model_hashes
@@ -110,9 +111,11 @@ def recognize_page(
         # lines the page-wide pass lost (lone page numbers, item-number columns) are read
         # again as one block of text, by the same engine
         pixels = prepared.image.pixels
+        # both look for stamp frames on these pixels: the page's ink is measured once
+        ink = PageInk(pixels)
         if config.layout.reread:
-            page = read_again(page, pixels, engine, config.reread)
-        page = analyze_layout(page, pixels, config.layout)
+            page = read_again(page, pixels, engine, config.reread, ink=ink)
+        page = analyze_layout(page, pixels, config.layout, ink=ink)
         if config.layout.hand_digits:
             # the number and date the registry wrote into the header's blanks, as digits
             page = read_hand_digits(page, pixels)
@@ -135,7 +138,7 @@ def recognize(
     the page's text (pipeline.textlayer), OCR'd otherwise, both where the page also shows
     a large image. The report's ``source`` says which (``text``, ``ocr``, ``text+ocr``)."""
     path = Path(path)
-    vietnamese = "vie" in config.ocr.lang.split("+")
+    vietnamese = config.ocr.vietnamese
     layer = None
     if config.text_layer and sniff(path, name) == "PDF":
         lexicon = (models or default_models()).lexicon if vietnamese else None
@@ -192,7 +195,7 @@ def assemble(
     steps.append(Step("ocr", __version__, (engine or worker_engine(config.ocr)).settings()))
     if config.columns:
         steps.append(Step("layout", __version__, {"columns": True}))
-    if "vie" in config.ocr.lang.split("+"):  # known words are Vietnamese syllables
+    if config.ocr.vietnamese:  # known words are Vietnamese syllables
         lexicon = (models or default_models()).lexicon
         steps.append(quality_step(name, pages, page_reports, lexicon))
     layer = layer_step(pages, page_reports)

@@ -15,16 +15,26 @@ import numpy as np
 
 from pipeline.document import Box, Page, Word
 from pipeline.io import PageImage
+from pipeline.layout.pageink import PageInk
 from pipeline.layout.reread import Places, RereadConfig, merge, more_signature, places
 from pipeline.ocr import OcrEngine
 from pipeline.preprocess.rings import erase_ring
 
 
 def read_again(
-    page: Page, pixels: np.ndarray, engine: OcrEngine, config: RereadConfig | None = None
+    page: Page,
+    pixels: np.ndarray,
+    engine: OcrEngine,
+    config: RereadConfig | None = None,
+    *,
+    ink: PageInk | None = None,
 ) -> Page:
-    """``page`` with the print its first reading lost read again from ``pixels``."""
-    todo = places(page, pixels, config)
+    """``page`` with the print its first reading lost read again from ``pixels``.
+
+    ``ink``: the :class:`~pipeline.layout.pageink.PageInk` of ``pixels`` when the caller
+    shares one with the layout (recognize_page); else the second reading measures its own.
+    """
+    todo = places(page, PageInk.of(pixels, ink), config)
     if not todo.items:
         return page
     # Words cut at a stamp's frame are read in a strip of their own: Tesseract reads a

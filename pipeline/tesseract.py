@@ -95,7 +95,7 @@ class TesseractEngine:
     @property
     def vietnamese(self) -> bool:
         """True when ``vie`` is among the models read with."""
-        return "vie" in self.config.lang.split("+")
+        return self.config.vietnamese
 
     def settings(self) -> dict[str, Any]:
         """Engine, model and page segmentation mode, for the document's record."""
@@ -126,6 +126,10 @@ class TesseractEngine:
         if tsv is None:
             raise OcrEngineError(f"{image.label}: tesseract gave no result")
         return tsv
+
+    def load(self) -> None:
+        """Load the model now (a pool worker's warm-up) rather than on the first page."""
+        self._ready()
 
     def _ready(self) -> Any:
         """The loaded API (loading the model the first time)."""

@@ -37,10 +37,10 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def quiet_flags(profile: Path) -> list[str]:
-    """The flags every headless chromium of the tests takes: no sandbox (it refuses to run
-    as root) and no GPU, nothing fetched, updated or synced in the background, no
-    first-run screens, and a profile of its own in ``profile``, so that runs side by side
-    share nothing."""
+    """The flags every headless chromium of the tests and of bench/report_bench.py takes:
+    no sandbox (it refuses to run as root) and no GPU, nothing fetched, updated or synced
+    in the background, no first-run screens, and a profile of its own in ``profile``, so
+    that runs side by side share nothing."""
     return [
         "--no-sandbox",
         "--disable-gpu",

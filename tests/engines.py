@@ -43,7 +43,7 @@ class ReplayEngine:
 
     @property
     def vietnamese(self) -> bool:
-        return "vie" in self.config.lang.split("+")
+        return self.config.vietnamese
 
     def settings(self) -> dict[str, Any]:
         return {"engine": self.name, "lang": self.config.lang, "psm": self.config.psm}

@@ -7,7 +7,14 @@ import pytest
 
 from pipeline.correct import Corrector
 from pipeline.correct.candidates import Cands, make_cands
-from pipeline.correct.decode import decode_all, search, segments, settle
+from pipeline.correct.decode import (
+    BOUND_TRIGRAMS,
+    decode_all,
+    reachable_top,
+    search,
+    segments,
+    settle,
+)
 from pipeline.lm import BOS_ID, EOS_ID, LanguageModel
 
 WIDTH = 16
@@ -96,12 +103,63 @@ def test_settling_and_cutting_keep_the_search_result(corr: Corrector) -> None:
 
 def test_a_cheap_rival_is_never_settled(corr: Corrector) -> None:
     """A position settles only where its other candidates cost more than the LM could
-    give back: with two candidates of equal cost nothing settles."""
-    ids = np.array([[10, 11] + [0] * (WIDTH - 2)] * 3, dtype=np.int64)
+    give back: with two candidates of equal cost nothing settles, nor where the rival
+    costs 0.1 more but reads about 1 better ("số số động" against "số số số")."""
+    so, dong = corr.lm.id("số"), corr.lm.id("động")
+    ids = np.array([[so, dong] + [0] * (WIDTH - 2)] * 3, dtype=np.int64)
+    ids[2, :2] = [dong, so]
     cost = np.full((3, WIDTH), 1e9)
     cost[:, :2] = [[0.0, 0.0], [0.0, 50.0], [0.0, 0.1]]
     pick = settle(corr.lm, ids, cost, np.array([2, 2, 2]), np.array([3]))
     assert pick.tolist() == [-1, 0, -1]
+
+
+def test_a_rival_no_context_can_favour_is_settled(corr: Corrector) -> None:
+    """The bound is the best trigram the candidates around a term can make, not the
+    best score of the model: "động" after "số số" or "động số" and before the end
+    reads about 1 worse than "số" in every context it can have, so at a cost of 0.1
+    more it is settled (the model's best score, 0, would have left it open)."""
+    so, dong = corr.lm.id("số"), corr.lm.id("động")
+    ids = np.array([[so, dong] + [0] * (WIDTH - 2)] * 3, dtype=np.int64)
+    cost = np.full((3, WIDTH), 1e9)
+    cost[:, :2] = [[0.0, 0.0], [0.0, 50.0], [0.0, 0.1]]
+    pick = settle(corr.lm, ids, cost, np.array([2, 2, 2]), np.array([3]))
+    assert pick.tolist() == [-1, 0, 0]
+
+
+def test_reachable_top_is_the_best_trigram_of_the_candidates(corr: Corrector) -> None:
+    """reachable_top against a plain loop over every trigram the candidates make, on
+    random sentences (and the model's best score where there are too many)."""
+    lm = corr.lm
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        sents = random_sentences(lm, rng)
+        ids, _, n_cands, lens = _arrays(sents)
+        rows = np.arange(len(ids))
+        k = rows - np.repeat(np.cumsum(lens) - lens, lens)
+        got = reachable_top(lm, ids, n_cands, rows, k, None)
+        last = np.cumsum(lens) - 1
+        got_end = reachable_top(lm, ids, n_cands, last, lens - 1, EOS_ID)
+        for r in rows.tolist():
+            c = [ids[r, : n_cands[r]].tolist()]
+            for back in (1, 2):
+                c.insert(
+                    0, ids[r - back, : n_cands[r - back]].tolist() if k[r] >= back else [BOS_ID]
+                )
+            want = _best(lm, *c)
+            assert got[r] == pytest.approx(want, abs=1e-6)
+        for i, r in enumerate(last.tolist()):
+            a = ids[r - 1, : n_cands[r - 1]].tolist() if k[r] >= 1 else [BOS_ID]
+            want = _best(lm, a, ids[r, : n_cands[r]].tolist(), [EOS_ID])
+            assert got_end[i] == pytest.approx(want, abs=1e-6)
+
+
+def _best(lm: LanguageModel, xs: list[int], ys: list[int], zs: list[int]) -> float:
+    """The best float32 score of the trigrams of ``xs``, ``ys``, ``zs``, or the model's
+    best score past BOUND_TRIGRAMS of them."""
+    if len(xs) * len(ys) * len(zs) > BOUND_TRIGRAMS:
+        return lm.max_logprob
+    return max(float(np.float32(lm.logprob_id(x, y, z))) for x in xs for y in ys for z in zs)
 
 
 def test_segments_cut_where_two_single_positions_follow() -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from pipeline.document import Box, Document, Line, Page, Word
 from pipeline.layout import MARK_KINDS, READING_ORDER, analyze_layout, order_columns
+from pipeline.layout.pageink import PageInk
 
 REPO = Path(__file__).resolve().parent.parent
 REAL = REPO.parent / "shared" / "real"
@@ -197,6 +198,10 @@ def test_seal_ring_in_the_image_takes_its_words_out() -> None:
     assert "xqz" not in page.text
     seals = [r for r in page.regions if r.kind == "seal"]
     assert seals and seals[0].text == "xqz"
+    shared = analyze_layout(Page(0, lines, width=w, height=h, dpi=300), pixels, ink=PageInk(pixels))
+    assert shared == page  # the ink recognize_page shares reads as the layout's own
+    with pytest.raises(ValueError, match="other pixels"):
+        analyze_layout(Page(0, lines, width=w, height=h), pixels, ink=PageInk(pixels.copy()))
 
 
 def test_cong_bao_running_header_is_read_first_and_the_header_keeps_its_columns() -> None:

@@ -456,3 +456,37 @@ def test_box_union_counts_as_connected_components_of_the_mask() -> None:
             assert np.array_equal(
                 denoise.paint_boxes(gray, boxes, 200, grow), denoise.paint(gray, mask, 200, grow)
             )
+
+
+def test_labelling_is_opencvs_default_on_random_masks_and_a_real_page() -> None:
+    """preprocess.components.connected (Grana's algorithm, cheaper) gives what OpenCV's
+    default labelling gives: labels, stats and centroids, for 8- and 4-connectivity,
+    single-threaded as in batch workers and multi-threaded as in ``-j 1``."""
+    from pipeline.io import load_pages
+    from pipeline.preprocess.components import connected
+
+    rng = np.random.default_rng(17)
+    masks = [
+        (rng.random(shape) < density).astype(np.uint8)
+        for density in (0.05, 0.3, 0.5, 0.7, 1.0)
+        for shape in ((1, 1), (1, 9), (9, 1), (2, 3), (97, 131), (480, 641))
+    ]
+    fax = Path(__file__).resolve().parent.parent / "samples" / "cong-van-so.fax.tif"
+    scan = next(iter(load_pages(fax, fax.name))).pixels
+    gray = scan if scan.ndim == 2 else cv2.cvtColor(scan, cv2.COLOR_RGB2GRAY)
+    page_ink = light.otsu_ink(gray)
+    masks += [page_ink, cv2.dilate(page_ink, np.ones((3, 9), np.uint8)), page_ink[::2, ::2].copy()]
+    threads = cv2.getNumThreads()
+    try:
+        for n in (1, max(2, threads)):
+            cv2.setNumThreads(n)
+            for mask in masks:
+                for conn in (8, 4):
+                    ours = connected(mask, connectivity=conn)
+                    theirs = cv2.connectedComponentsWithStats(mask, connectivity=conn)
+                    assert ours[0] == theirs[0]
+                    assert np.array_equal(ours[1], theirs[1])
+                    assert np.array_equal(ours[2], theirs[2])
+                    assert np.array_equal(ours[3], theirs[3], equal_nan=True)
+    finally:
+        cv2.setNumThreads(threads)

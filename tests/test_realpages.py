@@ -11,6 +11,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from ocrlines import ocr_line
 
 from pipeline.document import Line
 from pipeline.io import load_page
@@ -109,21 +110,83 @@ def test_half_empty_page_with_a_seal_is_not_turned() -> None:
 
 
 @pytest.mark.skipif(not SCANNED2.exists(), reason="../shared/real/scanned2 is not there")
+@pytest.mark.parametrize(
+    ("name", "quarters"),
+    [
+        # upside down, its lines less sharp than the all-ink test for a quarter turn
+        # wanted (a table-like header and a stamp): it was left upside down
+        ("vgp-cp-323-nq-2025_p1", 2),
+        # on its side: all the ink voted up/down too weakly (a big seal and signature)
+        # and the page was turned the wrong way round; its letters vote clearly
+        ("vgp-btc-15557-cv-2025_last", 1),
+        ("vgp-ubqgnct-143-qd-2025_p1", 2),
+    ],
+)
+def test_a_real_page_turned_is_brought_upright(name: str, quarters: int) -> None:
+    page = load_page(SCANNED2 / f"{name}.pdf", 0)
+    turned = replace(page, pixels=np.ascontiguousarray(np.rot90(page.pixels, -quarters)))
+    stages = {s.stage: s for s in preprocess(turned).stages}
+    assert (90 * quarters + stages["orientation"].detail["angle"]) % 360 == 0
+
+
+@pytest.mark.skipif(not SCANNED2.exists(), reason="../shared/real/scanned2 is not there")
+def test_a_seal_sized_ruled_box_is_a_stamp_not_a_seal() -> None:
+    """The inner box of a receipt stamp (ĐẾN, Giờ, Ngày) and a tilted HỎA TỐC arrow are
+    as big and hollow as a seal; they were taken for seals (an empty seal region)."""
+    from pipeline.layout.marks import seals_and_boxes
+    from pipeline.layout.pageink import PageInk
+
+    for name, (x, y) in (
+        ("vgp-cp-323-nq-2025_p1", (2250, 980)),
+        ("vgp-ttg-186-cd-2025_p1", (380, 990)),
+    ):
+        image = preprocess(load_page(SCANNED2 / f"{name}.pdf", 0)).image
+        seals, boxes = seals_and_boxes(PageInk(image.pixels), image.dpi, 45.0)
+        assert not any(b.left <= x <= b.right and b.top <= y <= b.bottom for b in seals)
+        assert any(b.left <= x <= b.right and b.top <= y <= b.bottom for b in boxes)
+    image = preprocess(load_page(SCANNED2 / "vgp-vpcp-536-tb-2025_last.pdf", 0)).image
+    seals, _ = seals_and_boxes(PageInk(image.pixels), image.dpi, 45.0)
+    assert any(b.left <= 1600 <= b.right and b.top <= 2700 <= b.bottom for b in seals)
+
+
+@pytest.mark.skipif(not SCANNED2.exists(), reason="../shared/real/scanned2 is not there")
 def test_receipt_stamp_frame_found_on_a_real_scan() -> None:
-    from pipeline.document import Box, Line, Word
+    from pipeline.document import Box, Word
     from pipeline.layout.marks import _drawn_frames
+    from pipeline.layout.pageink import PageInk
 
     image = preprocess(load_page(SCANNED2 / "vgp-vpcp-536-tb-2025_p1.pdf", 0)).image
     inside = Word("ĐÊN", Box(200, 900, 300, 950), 0.3)  # any word inside the stamp
-    frames = _drawn_frames([Line((inside,), inside.box)], image.pixels, 40.0)
+    frames = _drawn_frames([Line((inside,), inside.box)], PageInk(image.pixels), 40.0)
     assert len(frames) == 1
     f = frames[0]
     assert 500 <= f.right - f.left <= 620 and 200 <= f.bottom - f.top <= 280
 
 
+@pytest.mark.skipif(not SCANNED2.exists(), reason="../shared/real/scanned2 is not there")
+def test_stamp_frames_are_measured_on_the_pixels_as_they_are_now() -> None:
+    """Stamp frames come from the PageInk the caller gives (recognize_page shares one
+    between the second reading and the layout), never from a memory of earlier pixels:
+    the same array whitened in place has no stamp any more. A cache keyed on the
+    array's identity answered with the frame it had found before."""
+    from pipeline.document import Box, Word
+    from pipeline.layout.marks import stamp_frames
+    from pipeline.layout.pageink import PageInk
+
+    image = preprocess(load_page(SCANNED2 / "vgp-vpcp-536-tb-2025_p1.pdf", 0)).image
+    pixels = image.pixels.copy()  # a PageImage's own pixels are read-only
+    inside = Word("ĐÊN", Box(200, 900, 300, 950), 0.3)  # a word inside the stamp
+    lines = [Line((inside,), inside.box)]
+    ink = PageInk(pixels)
+    assert stamp_frames(lines, ink, 40.0) == [Box(94, 790, 660, 1042)]
+    assert ink.frame_candidates(40.0) is ink.frame_candidates(40.0)  # measured once
+    pixels[700:1150, 0:760] = 255
+    assert stamp_frames(lines, PageInk(pixels), 40.0) == []
+
+
 def test_page_quality_is_known_share_times_mean_confidence() -> None:
     from pipeline.correct import get_corrector
-    from pipeline.document import Box, Line, Page, Word
+    from pipeline.document import Box, Page, Word
     from pipeline.quality import page_quality
 
     box = Box(0, 0, 10, 10)
@@ -205,18 +268,6 @@ def test_fax_streak_goes_and_the_letters_it_crosses_stay() -> None:
     assert (fixed[320:340] == clean[320:340]).all()
 
 
-def _ocr_line(spec: str, top: int) -> Line:
-    """A line of OCR'd words from "text@conf | text@conf" (boxes side by side)."""
-    from pipeline.document import Box, Line, Word
-
-    words, x = [], 100
-    for item in spec.split(" | "):
-        text, conf = item.rsplit("@", 1)
-        words.append(Word(text, Box(x, top, x + 20 * len(text), top + 40), float(conf)))
-        x += 20 * len(text) + 15
-    return Line(tuple(words), Box(100, top, x, top + 40))
-
-
 @pytest.mark.parametrize(
     ("number", "date", "want"),
     [
@@ -247,10 +298,10 @@ def test_header_says_which_fields_were_written_by_hand(
     from pipeline.document import Document, Page
 
     lines = (
-        _ocr_line("BỘ@0.96 | TÀI@0.96 | CHÍNH@0.96", 100),
-        _ocr_line(number, 200),
-        _ocr_line("Hà@0.96 | Nội,@0.96 | " + date, 300),
-        _ocr_line("V/v@0.9 | Công@0.96 | khai@0.96", 400),
+        ocr_line("BỘ@0.96 | TÀI@0.96 | CHÍNH@0.96", 100),
+        ocr_line(number, 200),
+        ocr_line("Hà@0.96 | Nội,@0.96 | " + date, 300),
+        ocr_line("V/v@0.9 | Công@0.96 | khai@0.96", 400),
     )
     lines = tuple(replace(ln, block=k) for k, ln in enumerate(lines))
     doc = parse(Document("scan.pdf", (Page(0, lines, 2000, 3000),)))
@@ -293,6 +344,15 @@ def test_seal_ring_is_found_through_the_text_and_strokes_joined_to_it() -> None:
     r = rings[0]
     assert abs(r.x - 620) <= 10 and abs(r.y - 560) <= 10 and abs(r.r - 230) <= 12  # outer ring
     assert seal_rings(_seal_sheet(False), 45.0) == []  # text and strokes make no ring
+
+
+def test_seal_band_near_a_signature_holds_rings_the_search_accepts() -> None:
+    """The second reading looks for a signature block's seal within a band sized for
+    rings up to FULL_RING_RADIUS: a radius the ring search itself accepts."""
+    from pipeline.layout.reread import FULL_RING_RADIUS
+    from pipeline.preprocess.rings import RADIUS_LINES
+
+    assert RADIUS_LINES[0] <= FULL_RING_RADIUS <= RADIUS_LINES[1]
 
 
 def test_erasing_a_ring_paints_out_its_band_and_nothing_beyond() -> None:

@@ -6,19 +6,18 @@ Headless chromium (Debian package ``chromium``) takes a screenshot of a report i
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
+from chromium import CHROMIUM, quiet_flags
 from PIL import Image
 
 from pipeline.document import Box, Correction, Document, Line, Page, Word
 from pipeline.io import PageImage
 from pipeline.report import compare, to_html, undo_corrections
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt: chromium)"),
     pytest.mark.slow,
@@ -32,15 +31,9 @@ def screenshot(page: Path, profile: Path, png: Path) -> np.ndarray:
         [
             CHROMIUM,
             "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
+            *quiet_flags(profile),
             "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
             "--hide-scrollbars",
-            f"--user-data-dir={profile}",
             f"--window-size={WINDOW[0]},{WINDOW[1]}",
             f"--screenshot={png}",
             page.as_uri(),

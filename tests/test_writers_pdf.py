@@ -19,6 +19,7 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 from chromium import CHROMIUM, Chromium, accented_word, find_in_pdf_viewer
+from pdftext import pdftotext, word_recall
 from PIL import Image
 
 import pipeline
@@ -29,12 +30,6 @@ from pipeline.io import load_pages
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="poppler-utils is not installed (make test does)"
 )
-
-
-def word_recall(reference: str, extracted: str) -> float:
-    """Share of the reference's words (with repeats) found among the extracted words."""
-    ref, got = Counter(reference.split()), Counter(extracted.split())
-    return sum(min(n, got[w]) for w, n in ref.items()) / max(1, sum(ref.values()))
 
 
 @pytest.fixture(scope="module", params=["pdf", "tif"])
@@ -50,9 +45,7 @@ def test_pdftotext_and_pdfium_give_the_words_of_the_text(
     made: tuple[Path, Document, Path],
 ) -> None:
     _, doc, out = made
-    poppler = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True)
-    assert poppler.returncode == 0, poppler.stderr
-    assert word_recall(doc.text, poppler.stdout) >= 0.98
+    assert word_recall(doc.text, pdftotext(out.read_bytes())) >= 0.98
     pdf = pdfium.PdfDocument(str(out))
     text = " ".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
     assert word_recall(doc.text, text) >= 0.98
@@ -233,5 +226,5 @@ def test_touching_words_and_a_tall_speck_stay_apart_in_pdftotext(tmp_path: Path)
     page = Page(0, lines, width, height, 300, source_width=width, source_height=height)
     doc = Document("in.pdf", (page,))
     out = pipeline.write(doc, "pdf", tmp_path / "out.pdf", source=tmp_path / "in.pdf")
-    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    text = pdftotext(out.read_bytes())
     assert Counter(text.split()) == Counter(doc.text.split()), text

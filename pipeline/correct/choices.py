@@ -8,9 +8,6 @@ its regime's channel table (:mod:`pipeline.correct.candidates`).
 
 from __future__ import annotations
 
-import functools
-import sys
-
 import numpy as np
 
 from pipeline.channel import letter_key
@@ -22,7 +19,6 @@ from pipeline.lexicon import Lexicon, normalize_syllable
 from pipeline.lm import NUM_ID
 
 TONES_ONLY = range(5)  # a syllable's other tones: the most "tone" candidates it has
-_NONE: frozenset[str] = frozenset()
 
 
 def fixed_cands(corr: Corrector, core: str) -> Cands:
@@ -118,35 +114,25 @@ def _with_word_spellings(
 ) -> Cands:
     low, prev, nxt = key
     lex, cfg = corr.lex, corr.config
-    left, right = word_pairs(lex.words)
+    words = lex.words  # "a b" is in it exactly when syllables a and b make a word
     me = lex.normalize(low)
     p = normalize_syllable(prev) if prev.isalpha() else ""
     n = normalize_syllable(nxt) if nxt.isalpha() else ""
     found: list[str] = []
     if others:
-        before = _neighbour_forms(lex, p, left.get(me, _NONE))
-        after = _neighbour_forms(lex, n, right.get(me, _NONE))
+        before = [f"{b} " for b in _neighbour_forms(lex, p, f"{p} {me}")]
+        after = [f" {a}" for a in _neighbour_forms(lex, n, f"{me} {n}")]
         found = [
             s
             for s in others
-            if not before.isdisjoint(left.get(s, _NONE))
-            or not after.isdisjoint(right.get(s, _NONE))
+            if any(b + s in words for b in before) or any(s + a in words for a in after)
         ]
     scored = [(float(c), w) for w, c in zip(cands.words, cands.cost, strict=True)]
     bonus = False
     # another tone that makes a word with a neighbour as read, where the token as read
     # makes none ("tín đô" -> "tín đồ", "BỆNH VIÊN" -> "BỆNH VIỆN"): a word is likelier
-    if (
-        cfg.word_bonus
-        and len(scored) > 1
-        and p not in left.get(me, _NONE)
-        and n not in right.get(me, _NONE)
-    ):
-        toned = {
-            w
-            for _, w in scored
-            if w != me and (p in left.get(w, _NONE) or n in right.get(w, _NONE))
-        }
+    if cfg.word_bonus and len(scored) > 1 and f"{p} {me}" not in words and f"{me} {n}" not in words:
+        toned = {w for _, w in scored if w != me and (f"{p} {w}" in words or f"{w} {n}" in words)}
         if toned:
             scored = [(c - cfg.word_bonus if w in toned else c, w) for c, w in scored]
             bonus = True
@@ -158,35 +144,19 @@ def _with_word_spellings(
     return corr.cands.finish(scored + extra, me, own)
 
 
-@functools.lru_cache(maxsize=4)
-def word_pairs(
-    words: frozenset[str],
-) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
-    """The two-syllable words of a word list by syllable: (the syllables before it, the
-    syllables after it) in a word ("tín đồ": "tín" before "đồ"); built once a list."""
-    left: dict[str, list[str]] = {}
-    right: dict[str, list[str]] = {}
-    for w in words:
-        a, _, b = w.partition(" ")
-        if b and " " not in b:
-            a, b = sys.intern(a), sys.intern(b)  # a few thousand syllables, shared
-            left.setdefault(b, []).append(a)
-            right.setdefault(a, []).append(b)
-    return (
-        {k: frozenset(v) for k, v in left.items()},
-        {k: frozenset(v) for k, v in right.items()},
-    )
-
-
-def _neighbour_forms(lex: Lexicon, nb: str, partners: frozenset[str]) -> frozenset[str]:
+def _neighbour_forms(lex: Lexicon, nb: str, pair: str) -> tuple[str, ...]:
     """The neighbour ``nb`` (lexicon spelling, or "") as read, and all its spellings when
-    it is none of this token's ``partners`` (the two as read make no word): what it may
-    stand for in a word with this token."""
+    ``pair``, the two as read, is no word: what it may stand for in a word with this
+    token.
+
+    Two syllables hold no space, so a two-syllable word is looked up as its spelling in
+    the word list; no index of the list by syllable is built (it cost 0.1 s a process).
+    """
     if not nb:
-        return _NONE
-    if nb in partners or not lex.is_syllable(nb):
-        return frozenset((nb,))
-    return frozenset((nb, *lex.candidates(nb)))
+        return ()
+    if pair in lex.words or not lex.is_syllable(nb):
+        return (nb,)
+    return (nb, *lex.candidates(nb))
 
 
 def doubt(corr: Corrector, t: Token, cands: Cands) -> Cands:

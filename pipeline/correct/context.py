@@ -55,6 +55,13 @@ class Corrector:
         self.codes = CodeBook(self.lex)
         self.memo = Memo()
 
+    def warm(self) -> None:
+        """Build now what the first page would otherwise build: the lexicon's index of
+        two-syllable words (~0.1 s)."""
+        from pipeline.correct.choices import word_pairs
+
+        word_pairs(self.lex.words)
+
     def candidates(self, core: str, regime: str, drop: float | None = None) -> Cands:
         """Candidate syllables of a token under ``regime`` (see :class:`Candidates`)."""
         return self.cands(core, regime, drop)

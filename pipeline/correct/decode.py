@@ -87,35 +87,113 @@ def settle(
     the LM could give back for it in the sentence as read: read with each position's
     cheapest candidate, an other candidate at ``d`` changes the LM scores of ``d``,
     ``d + 1`` and ``d + 2`` (or the sentence end) only, and each by at most its distance
-    to the best score the model gives anything.
+    to the best score it could get. That best is first the best score the model gives
+    anything; then, for the positions still open, the best score of the trigrams the
+    candidates around a term can make (:func:`reachable_top`), the settled positions
+    holding their one candidate, as the search will hold them.
     """
     n = len(ids)
+    rows = np.arange(n)
     best = np.argmin(cost, axis=1)
-    low = cost[np.arange(n), best]
+    low = cost[rows, best]
     gap = np.partition(cost, 1, axis=1)[:, 1] - low if cost.shape[1] > 1 else np.full(n, np.inf)
     gap = np.where(n_cands > 1, gap, np.inf)
-    rid = ids[np.arange(n), best]
+    rid = ids[rows, best]
     first = np.repeat(np.cumsum(lens) - lens, lens)
-    k = np.arange(n) - first  # position in its sentence
-    w2 = np.where(k >= 1, rid[np.maximum(np.arange(n) - 1, 0)], BOS_ID)
-    w1 = np.where(k >= 2, rid[np.maximum(np.arange(n) - 2, 0)], BOS_ID)
+    k = rows - first  # position in its sentence
+    w2 = np.where(k >= 1, rid[np.maximum(rows - 1, 0)], BOS_ID)
+    w1 = np.where(k >= 2, rid[np.maximum(rows - 2, 0)], BOS_ID)
     last = np.cumsum(lens) - 1
     e1 = np.where(lens >= 2, rid[np.maximum(last - 1, 0)], BOS_ID)
-    top = lm.max_logprob
-    # the sentence's terms with its end after them, one slot per sentence more
-    terms = np.empty(n + len(lens))
-    slot = np.arange(n) + np.repeat(np.arange(len(lens)), lens)
+    # the sentence's terms as read with its end after them, one slot per sentence more
+    read = np.empty(n + len(lens))
+    slot = rows + np.repeat(np.arange(len(lens)), lens)
     end = last + np.arange(len(lens)) + 1
-    terms[slot] = top - lm.logprob_ids(w1, w2, rid)
-    terms[end] = top - lm.logprob_ids(e1, rid[last], np.full(len(lens), EOS_ID))
+    read[slot] = lm.logprob_ids(w1, w2, rid)
+    read[end] = lm.logprob_ids(e1, rid[last], np.full(len(lens), EOS_ID))
     room = np.repeat(end, lens) - slot  # terms after this one up to the end
-    pad = np.concatenate((terms, [0.0, 0.0]))
-    back = (
-        pad[slot]
-        + np.where(room >= 1, pad[slot + 1], 0.0)
-        + np.where(room >= 2, pad[slot + 2], 0.0)
+
+    def settled(terms: np.ndarray) -> np.ndarray:
+        pad = np.concatenate((terms, [0.0, 0.0]))
+        back = (
+            pad[slot]
+            + np.where(room >= 1, pad[slot + 1], 0.0)
+            + np.where(room >= 2, pad[slot + 2], 0.0)
+        )
+        return gap > back + _SLACK
+
+    terms = lm.max_logprob - read
+    done = settled(terms)
+    # every term is at least 0 (the reading is one of the trigrams that can be made),
+    # so a position whose rival costs no more than its own never settles
+    open_ = np.flatnonzero(~done & (gap > _SLACK))
+    if not len(open_):
+        return np.where(done, best, -1)
+    # the settled positions hold one candidate; the terms an open position touches get
+    # the bound of the trigrams that can still be made there
+    few = np.where(done, 1, n_cands)
+    held = ids.copy()
+    held[done, 0] = rid[done]
+    touched = np.zeros(n + len(lens) + 2, dtype=bool)
+    for step in range(3):
+        touched[slot[open_] + step] |= room[open_] >= step
+    near = np.flatnonzero(touched[slot])
+    terms[slot[near]] = reachable_top(lm, held, few, near, k[near], None) - read[slot[near]]
+    ends = np.flatnonzero(touched[end])
+    terms[end[ends]] = (
+        reachable_top(lm, held, few, last[ends], lens[ends] - 1, EOS_ID) - read[end[ends]]
     )
-    return np.where(gap > back + _SLACK, best, -1)
+    return np.where(done | settled(terms), best, -1)
+
+
+#: Trigrams a position's bound may look up at most (its candidates times its two
+#: neighbours'): past that it takes the model's best score, a looser bound
+BOUND_TRIGRAMS = 64
+
+
+def reachable_top(
+    lm: LanguageModel,
+    ids: np.ndarray,
+    n_cands: np.ndarray,
+    rows: np.ndarray,
+    k: np.ndarray,
+    word: int | None,
+) -> np.ndarray:
+    """Per row of ``rows`` (``k``: its position in its sentence): the best LM score of
+    any word it may hold after any two words its two predecessors may hold, or with
+    ``word``, of ``word`` after the row and its predecessor (the sentence end).
+
+    A bound of the term whatever the search picks around it, like ``max_logprob``, but
+    of the trigrams the candidates can make: only these can be scored there.
+    """
+    top = np.full(len(rows), lm.max_logprob)
+    prev2 = np.where(k >= 2, n_cands[np.maximum(rows - 2, 0)], 1)
+    prev1 = np.where(k >= 1, n_cands[np.maximum(rows - 1, 0)], 1)
+    if word is None:
+        na, nb, nc = prev2, prev1, n_cands[rows]
+    else:
+        na, nb, nc = prev1, n_cands[rows], np.ones(len(rows), dtype=np.int64)
+    size = na * nb * nc
+    sel = np.flatnonzero(size <= BOUND_TRIGRAMS)
+    if not len(sel):
+        return top
+    reps = size[sel]
+    at = np.repeat(np.arange(len(sel)), reps)
+    i = np.arange(len(at)) - np.repeat(np.cumsum(reps) - reps, reps)
+    nb_, nc_ = nb[sel][at], nc[sel][at]
+    a, b, c = i // (nb_ * nc_), (i // nc_) % nb_, i % nc_
+    r, kk = rows[sel][at], k[sel][at]
+    if word is None:
+        x = np.where(kk >= 2, ids[np.maximum(r - 2, 0), a], BOS_ID)
+        y = np.where(kk >= 1, ids[np.maximum(r - 1, 0), b], BOS_ID)
+        z = ids[r, c]
+    else:
+        x = np.where(kk >= 1, ids[np.maximum(r - 1, 0), a], BOS_ID)
+        y = ids[r, b]
+        z = np.full(len(r), word)
+    lp = lm.logprob_ids(x, y, z)
+    top[sel] = np.maximum.reduceat(lp, np.cumsum(reps) - reps)
+    return top
 
 
 def segments(n_cands: np.ndarray, lens: np.ndarray) -> list[tuple[int, int]]:

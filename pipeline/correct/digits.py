@@ -14,6 +14,7 @@ import re
 
 from pipeline.correct.tokens import JOIN, LIST_LETTER, ROMAN_NUMERAL, Kind, Token
 from pipeline.lexicon import Lexicon
+from pipeline.vietnamese import fold_key
 
 #: Letters OCR prints for the digits 0, 1 and 6 (an italic 6 is read as "ó": "ló" 16).
 _ZERO = "OoÔôơƠ"
@@ -90,7 +91,10 @@ def keep_digits(toks: list[Token], lex: Lexicon) -> None:
             continue
         m = _TRAILING_DIGITS.match(t.core)
         if m and lex.is_syllable(m["word"]):
-            new = t.new + m["digits"] if not any(c.isdigit() for c in t.new) else None
+            # the digits stay digits, so the word before them may change its marks only:
+            # a letter the search read into one of them ("A0" -> "an") is not kept
+            same = not any(c.isdigit() for c in t.new) and fold_key(t.new) == fold_key(m["word"])
+            new = t.new + m["digits"] if same else None
             t.new = new if new != t.core else None
             if t.new is None:
                 t.reason, t.score = "", 0.0

@@ -41,6 +41,7 @@ from pipeline.correct.pieces import (
 )
 from pipeline.correct.repeats import repeated_codes
 from pipeline.correct.rules import after_number_or_code, classify, gate, rule_fix
+from pipeline.correct.spelled import spelled_numbers
 from pipeline.correct.tokens import (
     JOIN,
     NUMBERISH,
@@ -121,6 +122,7 @@ def _guard_rails(corr: Corrector, lines: list[list[Token]]) -> None:
         code_pieces(toks)
         stray_letter(toks, lex)
         term_number(toks)
+        spelled_numbers(toks)
     _repeated_capitals([t for toks in lines for t in toks], lex)
     for a, b in zip(lines, lines[1:], strict=False):  # a date broken over two lines
         if a and b:

@@ -17,6 +17,11 @@ A date that cannot be one (day over 31, month over 12, or 0) is read as the one
 look-alike digit away that can, when there is only one such date ("tháng 18" -> 10,
 "ngày 38" -> 30; "tháng 00" could be 06 or 08: left as read); logged as "date form".
 
+The header's code carries the year of the document's date ("Số: 25/2026/NQ-CP" over
+"Hà Nội, ngày 30 tháng 4 năm 2026"); where the two differ in one look-alike digit, the
+year the rest of the document prints more often is read for both; logged as "header
+year".
+
 :func:`repeated_codes` runs on one page's tokens; :func:`document_repeats` on a whole
 corrected Document, so a code is repaired against its readings on the other pages too.
 """
@@ -30,6 +35,7 @@ from dataclasses import dataclass, replace
 
 from pipeline.correct.tokens import Token, split
 from pipeline.document import Correction, Page
+from pipeline.vietnamese import fold_key
 
 _LAW_CODE = re.compile(r"^\d{1,4}/\d{4}/[A-ZĐ][A-ZĐa-z0-9]*(?:-[A-ZĐ][A-ZĐa-z0-9]*)*$")
 _PARTY_CODE = re.compile(r"^\d{1,4}-[A-ZĐ][A-ZĐa-z]*/[A-ZĐ][A-ZĐa-z0-9]*$")  # 28-CT/TW
@@ -40,6 +46,11 @@ _YEAR = re.compile(r"^\d{4}$")
 _CONFUSED = {"0": "68", "1": "7", "3": "58", "5": "368", "6": "058", "7": "1", "8": "0356"}
 REASON = "code repeat"
 FORM = "date form"
+HEADER_YEAR = "header year"
+#: Tokens from the top of a document within which its header code and date stand.
+HEADER_TOKENS = 80
+#: A year in a token: alone, in a date or in a code ("2026", "09/3/2026", "72/2026/NĐ-CP").
+_YEAR_IN = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _WORD_DATE = ("ngày", "tháng", "năm")
 
 
@@ -175,8 +186,62 @@ def _repeats(readings: Sequence[Reading]) -> None:
             r.write(best, REASON)
 
 
+def _header(toks: Sequence[Token]) -> tuple[Token, Reading] | None:
+    """The header's code (the law code after "Số") and the document's date (a word date
+    after a place and a comma: "Hà Nội, ngày 30 tháng 4 năm 2026"), both within the
+    first :data:`HEADER_TOKENS` tokens, or None."""
+    head = toks[:HEADER_TOKENS]
+    code = next(
+        (
+            t
+            for prev, t in zip(head, head[1:], strict=False)
+            if fold_key(_text(prev)) == "so" and _LAW_CODE.match(_text(t))
+        ),
+        None,
+    )
+    if code is None:
+        return None
+    for r in _dates(head):
+        if len(r.toks) == 3 and r.anchor == "":
+            k = next(i for i, t in enumerate(head) if t is r.toks[0]) - 2  # before "ngày"
+            if k >= 0 and head[k].trail.startswith(","):
+                return code, r
+    return None
+
+
+def _header_year(toks: Sequence[Token]) -> None:
+    """The year of the header's code is the year of the document's date: where the two
+    differ in one look-alike digit ("Số: 25/2020/NQ-CP" dated "năm 2026"), the one the
+    rest of the document prints more often (years of its dates and codes) is read for
+    both; on a tie nothing says which was misread, and both stay as read."""
+    found = _header(toks)
+    if found is None:
+        return
+    code, date = found
+    parts = _text(code).split("/")
+    code_year, date_year = parts[1], _text(date.toks[2])
+    if not _one_confusion(code_year, date_year):
+        return
+    years: Counter[str] = Counter()
+    for t in toks:
+        if t is code or t is date.toks[2]:
+            continue
+        s = _text(t)
+        years.update(y for y in _YEAR_IN.findall(s) if y in (code_year, date_year))
+    if years[date_year] > years[code_year]:
+        _amend(code, "/".join([parts[0], date_year, *parts[2:]]))
+    elif years[code_year] > years[date_year]:
+        _amend(date.toks[2], code_year)
+
+
+def _amend(t: Token, new: str) -> None:
+    """Set ``t`` to ``new``, keeping the reason of an earlier change ("code slash")."""
+    t.new, t.reason = new, f"{t.reason}, {HEADER_YEAR}" if t.reason else HEADER_YEAR
+
+
 def repair(toks: Sequence[Token]) -> None:
-    """Codes against their other readings, then dates against theirs and their form."""
+    """Codes against their other readings, then dates against theirs and their form,
+    then the header's code against the document's date."""
     _repeats(_codes(toks))
     dates = list(_dates(toks))
     _repeats(dates)
@@ -189,6 +254,7 @@ def repair(toks: Sequence[Token]) -> None:
             fixed = _form_fix(replace(r, key=key), seen)
             if fixed is not None:
                 r.write(fixed, FORM)
+    _header_year(toks)
 
 
 def repeated_codes(toks: list[Token]) -> None:

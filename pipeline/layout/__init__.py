@@ -51,6 +51,7 @@ from pipeline.layout.geometry import (
     split_line,
     text_frame,
 )
+from pipeline.layout.pageink import PageInk
 from pipeline.vietnamese import fold_key, strip_marks
 
 log = logging.getLogger(__name__)
@@ -119,11 +120,15 @@ def analyze_layout(
     page: Page,
     pixels: np.ndarray | None = None,
     config: LayoutConfig | None = None,
+    *,
+    ink: PageInk | None = None,
 ) -> Page:
     """Find the page's regions and return it in reading order, marks kept aside.
 
     ``pixels`` is the image the OCR saw (same size as ``page.width`` x ``page.height``);
-    without it seals are found only by what Tesseract read.
+    without it seals are found only by what Tesseract read. ``ink``: the
+    :class:`~pipeline.layout.pageink.PageInk` of ``pixels`` when the caller shares one with
+    the second reading (recognize_page); else the layout measures its own.
     """
     cfg = config or LayoutConfig()
     if not page.lines or page.width <= 0 or any(ln.box is None for ln in page.lines):
@@ -140,7 +145,8 @@ def analyze_layout(
     frame = Frame(left, right, (left + right) / 2, lh, left_edges(lines, lh))
     marks: list[tuple[str, Line]] = []
     if cfg.marks:
-        lines, marks = _marks.separate(lines, frame, page.width, pixels, page.dpi, min_gap)
+        ink = PageInk.of(pixels, ink) if pixels is not None else None
+        lines, marks = _marks.separate(lines, frame, ink, page.dpi, min_gap)
         lines, routing = _marks.note_block(lines, frame, page.height)
         marks += routing
     if not lines:

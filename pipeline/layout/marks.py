@@ -7,19 +7,16 @@ large round ring of ink, colour ink is red (seal) or blue (signature, handwritin
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from pipeline.anatomy import is_signature_word
 from pipeline.document import Box, Line, Word, enclosing
 from pipeline.layout.geometry import Frame, centred_in, split_line
+from pipeline.layout.pageink import HALF, STAMP_HEIGHT, STAMP_WIDTH, PageInk
 from pipeline.vietnamese import fold_key
-
-if TYPE_CHECKING:
-    from pipeline.preprocess.frames import RectFrame
 
 #: E-signature overlays of government PDFs ("Ký bởi: ...", "Thời gian ký: ...") and the
 #: copy line of an e-office ("SAO Y; ...; 07/10/2025 17:23:24").
@@ -50,60 +47,27 @@ SEAL, STAMP, ESIGN, HANDWRITING, MARGIN, NOTE = (
 )
 
 
-#: The step of the half-size copy the seal and stamp-frame searches share (:func:`half_ink`).
-HALF = 2
-#: :func:`half_ink`'s result: the ink at half size and its labelled components.
-HalfInk = tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]
-
-
-#: The last page's measurements of its pixels alone, by kind: (the pixels, a key, the
-#: value). The second reading (layout.reread) and the layout both look for stamp frames
-#: on the same page image, one after the other: the second look finds them here.
-_LAST: dict[str, tuple[np.ndarray, Any, Any]] = {}
-
-
-def _of_last_page(kind: str, pixels: np.ndarray, key: Any, make: Callable[[], Any]) -> Any:
-    """``make()``, or what it gave for this very pixel array and ``key`` last time (one
-    page is kept: the pixels are held, so the array cannot be another one at the same
-    address; page images are never changed in place)."""
-    last = _LAST.get(kind)
-    if last is not None and last[0] is pixels and last[1] == key:
-        return last[2]
-    value = make()
-    _LAST[kind] = (pixels, key, value)
-    return value
-
-
-def half_ink(pixels: np.ndarray) -> HalfInk:
-    """The page's Otsu ink at half size (every other pixel of its gray) and its
-    :func:`~pipeline.preprocess.frames.labelled` components: the seal search and the
-    stamp-frame search both look at it, so a page labels it once."""
-    return _of_last_page("half_ink", pixels, None, lambda: _half_ink(pixels))
-
-
-def _half_ink(pixels: np.ndarray) -> HalfInk:
-    from pipeline.preprocess.frames import labelled  # the preprocess package owns OpenCV
-    from pipeline.preprocess.light import otsu_ink
-
-    half = pixels[::HALF, ::HALF]
-    ink = otsu_ink(half.mean(axis=2).astype(np.uint8) if half.ndim == 3 else half)
-    return ink, labelled(ink)
-
-
-def seal_boxes(
-    pixels: np.ndarray | None,
-    dpi: int | None,
-    line_height: float,
-    half: HalfInk | None = None,
-) -> list[Box]:
+def seal_boxes(ink: PageInk | None, dpi: int | None, line_height: float) -> list[Box]:
     """Boxes of round seals: big ink rings (20-50 mm across, nearly square, hollow).
 
     Red ink anywhere counts too (a colour scan's seal), found the same way on the red mask.
-    ``half``: :func:`half_ink` of ``pixels`` when the caller has it.
     """
-    if pixels is None:
-        return []
-    from pipeline.preprocess.light import otsu_ink  # the preprocess package owns OpenCV
+    return seals_and_boxes(ink, dpi, line_height)[0]
+
+
+def seals_and_boxes(
+    ink: PageInk | None, dpi: int | None, line_height: float
+) -> tuple[list[Box], list[Box]]:
+    """The hollow ink components of a seal's size, as (round seals, ruled boxes): a
+    receipt stamp's inner box or a tilted "HỎA TỐC" arrow is as big and as hollow as a
+    seal, but its outline is a rectangle (its hull fills the smallest rectangle round
+    it, a ring's fills about pi/4 of it: measured 0.97 and 0.92 on the scanned2 pages,
+    0.81-0.82 on their seals); a box is a stamp's, its words are no text either."""
+    if ink is None:
+        return [], []
+    pixels = ink.pixels
+    from pipeline.preprocess.frames import RECT_FILL, hull_fill  # preprocess owns OpenCV
+    from pipeline.preprocess.light import otsu_ink
     from pipeline.preprocess.scale import components
 
     px_per_mm = (dpi / 25.4) if dpi else line_height / 1.4  # ~13 pt text: 1.4 mm per x-height
@@ -113,26 +77,33 @@ def seal_boxes(
     pixels = pixels[::k, ::k]
     px_per_mm /= k
     lo, hi = 18 * px_per_mm, 55 * px_per_mm
-    masks = []
+    masks = []  # (component stats, the ink they are of)
     if pixels.ndim == 3:
         r, g, b = (pixels[..., i].astype(np.int16) for i in range(3))
-        masks.append(components(((r - np.maximum(g, b)) > 60).astype(np.uint8))[0])
-    if k == HALF and half is not None:  # the same ink as half_ink's
-        masks.append(half[1][1][1:])
+        red = ((r - np.maximum(g, b)) > 60).astype(np.uint8)
+        masks.append((components(red)[0], red))
+    if k == HALF:  # the same ink as the stamp-frame search's
+        masks.append((ink.half[1][1][1:], ink.half[0]))
     else:
         gray = (pixels.mean(axis=2)).astype(np.uint8) if pixels.ndim == 3 else pixels
-        masks.append(components((otsu_ink(gray) > 0).astype(np.uint8))[0])
+        dark = (otsu_ink(gray) > 0).astype(np.uint8)
+        masks.append((components(dark)[0], dark))
     found: list[Box] = []
-    for stats in masks:
+    boxes: list[Box] = []
+    for stats, mask in masks:
         for x, y, w, h, area in stats.tolist():
             if not (lo <= w <= hi and lo <= h <= hi and 0.75 <= w / h <= 1.33):
                 continue
             if area > 0.35 * w * h:  # solid: a picture or a block, not a ring
                 continue
             box = Box(k * x, k * y, k * (x + w), k * (y + h))
-            if not any(_overlap(box, f) > 0.5 for f in found):
+            if any(_overlap(box, f) > 0.5 for f in found + boxes):
+                continue
+            if hull_fill(mask[y : y + h, x : x + w]) >= RECT_FILL:
+                boxes.append(box)
+            else:
                 found.append(box)
-    return found
+    return found, boxes
 
 
 def colour_share(pixels: np.ndarray, box: Box) -> tuple[float, float]:
@@ -174,58 +145,43 @@ def _den_word(word: Word) -> bool:
     return text.isupper() and fold_key(text) == "den"
 
 
-def stamp_frames(
-    lines: list[Line],
-    pixels: np.ndarray | None,
-    lh: float,
-    half: HalfInk | None = None,
-) -> list[Box]:
+def stamp_frames(lines: list[Line], ink: PageInk | None, lh: float) -> list[Box]:
     """The ruled boxes of receipt stamps: the hollow ink frame drawn round each "ĐẾN".
 
     A registry's stamp is a printed rectangle (the receiving office's name on top, ĐẾN
     and the Số/Ngày/Giờ fields under it) put down anywhere, often beside the title, so
     Tesseract reads its words into the lines next to it; the frame tells them apart.
     """
-    if pixels is None:
+    if ink is None:
         return []
-    found = _drawn_frames(lines, pixels, lh, half)
+    found = _drawn_frames(lines, ink, lh)
     for line in lines:
         for word in line.words:
             box = word.box
             if box is None or not _den_word(word) or any(centred_in(box, f) for f in found):
                 continue
-            frame = _frame_round(box, pixels, lh)
+            frame = _frame_round(box, ink.pixels, lh)
             if frame is not None:
                 found.append(frame)
     return found
 
 
-#: A stamp frame's size in line heights: (min, max) wide, (min, max) tall; the same bounds
-#: for a frame found round a "ĐẾN" and for one found from the ink alone.
-STAMP_WIDTH = (3.0, 25.0)
-STAMP_HEIGHT = (1.5, 12.0)
 #: A frame found from the ink alone is turned at most this much (degrees): a stamp is put
 #: down roughly straight; a tilted arrow or a scrawl's loop is not a stamp's box.
 STAMP_MAX_TURN = 12.0
 
 
-def _drawn_frames(
-    lines: list[Line],
-    pixels: np.ndarray,
-    lh: float,
-    half: HalfInk | None = None,
-) -> list[Box]:
+def _drawn_frames(lines: list[Line], ink: PageInk, lh: float) -> list[Box]:
     """Stamp frames found from the ink alone, whatever OCR read inside them: hollow ruled
     rectangles of a stamp's size with words inside, none of them a draft label (a
     "DỰ THẢO" box is the draft region's). Searched at half size, as the ink is, and both
     on the ink (a frame touching nothing) and on its long straight strokes only (a frame
     an arrow stamp or a signature runs into, or a frame with a dashed side, or one whose
-    corner broke apart). ``half``: :func:`half_ink` of ``pixels`` when the caller has it."""
-    k = HALF  # half_ink's
-    cands = _of_last_page("frames", pixels, lh, lambda: _frame_candidates(pixels, lh, half))
+    corner broke apart): :meth:`PageInk.frame_candidates`."""
+    k = HALF  # the candidates' scale
     words = [w for ln in lines for w in ln.words if w.box is not None]
     found: list[Box] = []
-    for c in cands:
+    for c in ink.frame_candidates(lh):
         if abs(c.angle) > STAMP_MAX_TURN:
             continue
         box = Box(k * c.left, k * c.top, k * c.right, k * c.bottom)
@@ -235,26 +191,6 @@ def _drawn_frames(
         if not any(_overlap(box, f) > 0.5 for f in found):
             found.append(box)
     return found
-
-
-def _frame_candidates(pixels: np.ndarray, lh: float, half: HalfInk | None) -> list[RectFrame]:
-    """The hollow rectangles of a stamp's size in the page's half-size ink (half-size
-    pixels), the largest first: what :func:`_drawn_frames` looks at, from the pixels alone."""
-    from pipeline.preprocess.frames import hollow_rectangles, ruling
-
-    k = HALF  # half_ink's
-    ink, parts = half if half is not None else half_ink(pixels)
-    width = (STAMP_WIDTH[0] * lh / k, STAMP_WIDTH[1] * lh / k)
-    height = (STAMP_HEIGHT[0] * lh / k, STAMP_HEIGHT[1] * lh / k)
-    rules = ruling(ink, max(8, int(lh / k)))
-    cands = hollow_rectangles(ink, width, height, parts=parts)
-    cands += hollow_rectangles(rules, width, height)
-    # a frame whose thin corner broke off in the scan: its pieces joined, about half a
-    # line height apart at most (each side still ruled along most of its length)
-    cands += hollow_rectangles(rules, width, height, join=max(1, int(lh / (2 * k))))
-    # the outer frame first: a stamp's inner rule and sides can make a smaller rectangle
-    cands.sort(key=lambda c: (c.right - c.left) * (c.bottom - c.top), reverse=True)
-    return cands
 
 
 def _frame_round(box: Box, pixels: np.ndarray, lh: float) -> Box | None:
@@ -432,21 +368,21 @@ def is_stamp_line(line: Line, blocks: set[int]) -> bool:
 def separate(
     lines: list[Line],
     frame: Frame,
-    page_width: int,
-    pixels: np.ndarray | None,
+    ink: PageInk | None,
     dpi: int | None,
     min_gap: float | None = None,
 ) -> tuple[list[Line], list[tuple[str, Line]]]:
     """Split the page's lines into printed text and marks (kind, line of mark words).
 
-    ``min_gap``: the column gap; a piece of a line cut off by one that lies out in the
-    margin and reads unsurely (a seal's letters at the page edge, "... tín dụng S,") is
+    ``ink``: the page image's (None: marks from what OCR read alone). ``min_gap``: the
+    column gap; a piece of a line cut off by one that lies out in the margin and reads
+    unsurely (a seal's letters at the page edge, "... tín dụng S,") is
     a margin mark too, not the end of the line.
     """
-    half = half_ink(pixels) if pixels is not None else None
-    seals = seal_boxes(pixels, dpi, frame.line_height, half)
+    pixels = ink.pixels if ink is not None else None
+    seals, boxes = seals_and_boxes(ink, dpi, frame.line_height)
     stamps = stamp_blocks(lines)
-    frames = stamp_frames(lines, pixels, frame.line_height, half)
+    frames = stamp_frames(lines, ink, frame.line_height) + boxes
     kept: list[Line] = []
     marks: list[tuple[str, Line]] = []
     for line in lines:

@@ -21,6 +21,7 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.anatomy import RECIPIENTS_START, SIGNATURE_WORDS, is_signature_word, letters
 from pipeline.document import Box, Line, Page, Word, enclosing
 from pipeline.layout.geometry import centred_in, line_height
+from pipeline.layout.pageink import PageInk
 from pipeline.preprocess.rings import Ring
 from pipeline.vietnamese import fold_key
 
@@ -64,9 +65,10 @@ class Places:
     line_height: float
 
 
-def places(page: Page, pixels: np.ndarray, config: RereadConfig | None = None) -> Places:
-    """Where ``page`` (read from ``pixels``) lost print, largest lost ink first."""
+def places(page: Page, ink: PageInk, config: RereadConfig | None = None) -> Places:
+    """Where ``page`` (read from ``ink.pixels``) lost print, largest lost ink first."""
     cfg = config or RereadConfig()
+    pixels = ink.pixels
     lines = list(page.lines)
     if not lines or page.width <= 0 or any(ln.box is None for ln in lines):
         return Places((), 0.0)
@@ -79,7 +81,7 @@ def places(page: Page, pixels: np.ndarray, config: RereadConfig | None = None) -
         for c in _lost_ink_crops(lines, pixels, lh)
         if not any(centred_in(c.box, r.box) for r in rows)
     ]
-    found = _straddle_crops(lines, pixels, lh) + rows + _stack_crops(lines, lh) + lost
+    found = _straddle_crops(lines, ink, lh) + rows + _stack_crops(lines, lh) + lost
     return Places(tuple(found[: cfg.max_crops]), lh)
 
 
@@ -141,14 +143,14 @@ def _wordy(word: Word) -> bool:
     return any(c.isalnum() for c in word.text)
 
 
-def _straddle_crops(lines: list[Line], pixels: np.ndarray, lh: float) -> list[Place]:
+def _straddle_crops(lines: list[Line], ink: PageInk, lh: float) -> list[Place]:
     """Words Tesseract ran together with a receipt stamp's print across the stamp's frame
     ("chuyên trách" + the frame + "CỔNG" read as one word "Tang"): the part outside the
     frame is read again on its own, so the body keeps its word and the stamp its print.
     Only where at least half a line height of the word lies on each side of the edge."""
     from pipeline.layout.marks import stamp_frames
 
-    frames = stamp_frames(lines, pixels, lh)
+    frames = stamp_frames(lines, ink, lh)
     crops: list[Place] = []
     edge = int(0.15 * lh)  # the frame's rule is left out of the crop
     for i, line in enumerate(lines):
@@ -310,6 +312,15 @@ def _near(box: Box, line: Box, lh: float) -> bool:
 
 #: A row right of a seal's ring holds text when this share of its width is ink.
 _ROW_INK = 0.03
+#: The largest seal radius (line heights) whose whole ring the search near a signature
+#: block is sure to see: inside rings.RADIUS_LINES (2.5-8), above the common 35-42 mm
+#: seal over 13-14 pt text (~5). A larger ring centred away from the block's lines can
+#: be cut at the band's edge and fall short of rings.RING_COVER. The band bounds the
+#: circle search's cost, which grows with its height.
+FULL_RING_RADIUS = 6.0
+#: How far (line heights) above and below a signature block's lines its seal is looked
+#: for: a ring that runs through the block lies within one diameter of its lines.
+SEAL_REACH = 2 * FULL_RING_RADIUS
 
 
 def _ring_rows(lines: list[Line], pixels: np.ndarray, lh: float) -> list[Place]:
@@ -327,10 +338,10 @@ def _ring_rows(lines: list[Line], pixels: np.ndarray, lh: float) -> list[Place]:
     gray = pixels.mean(axis=2).astype(np.uint8) if pixels.ndim == 3 else pixels
     height, width = gray.shape
     ink = otsu_ink(gray) > 0
-    # a seal lies within ~2 radii (10 line heights) of the block's lines: only there are
-    # circles looked for (a long page's text costs the circle search most of its time)
-    y0 = max(0, int(min(b.top for b in marks) - 12 * lh))
-    y1 = min(height, int(max(b.bottom for b in marks) + 12 * lh))
+    # only near the block's lines are circles looked for (a long page's text costs the
+    # circle search most of its time)
+    y0 = max(0, int(min(b.top for b in marks) - SEAL_REACH * lh))
+    y1 = min(height, int(max(b.bottom for b in marks) + SEAL_REACH * lh))
     near = np.zeros_like(ink)
     near[y0:y1] = ink[y0:y1]
     right = min(width, int(max(ln.box.right for ln in lines if ln.box) + 0.5 * lh))

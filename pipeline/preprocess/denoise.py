@@ -11,6 +11,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from pipeline.preprocess.components import connected
+
 
 def speck_mask(
     ink: np.ndarray,
@@ -55,9 +57,7 @@ def speck_boxes(
     h, w = ink.shape
     none = np.zeros((0, 4), dtype=np.int64)
     if components is None:
-        _, _, stats, centroids = cv2.connectedComponentsWithStats(
-            (ink > 0).astype(np.uint8), connectivity=8
-        )
+        _, _, stats, centroids = connected((ink > 0).astype(np.uint8))
         stats, centroids = stats[1:], centroids[1:]
     else:
         stats, centroids = components

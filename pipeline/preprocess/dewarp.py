@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from pipeline.preprocess.components import connected
+
 
 @dataclass(frozen=True, slots=True)
 class LineCurve:
@@ -44,7 +46,7 @@ def line_curves(gray: np.ndarray, x_height: float) -> list[LineCurve]:
     joined = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, along)
     thin = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(1, int(0.3 * x_height))))
     joined = cv2.morphologyEx(joined, cv2.MORPH_OPEN, thin)  # hairlines and rules go
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    n, labels, stats, _ = connected(joined)
     step = max(2, int(x_height / 2))
     out: list[LineCurve] = []
     for i in range(1, n):

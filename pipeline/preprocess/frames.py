@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from pipeline.preprocess.components import connected
+
 #: A frame's hull fills at least this share of the smallest (turned) rectangle round it.
 RECT_FILL = 0.9
 #: ... and its ink at most this share of its bounding box (a frame, not a block).
@@ -37,9 +39,7 @@ class RectFrame:
 def labelled(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The 8-connected components of ``ink`` (non-zero = ink): their label image and
     stats (x, y, w, h, area), the background's first (row 0)."""
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(
-        (ink > 0).astype(np.uint8), connectivity=8
-    )
+    _, labels, stats, _ = connected((ink > 0).astype(np.uint8))
     return labels, stats
 
 
@@ -90,15 +90,35 @@ def hollow_rectangles(
         if xs.size > MAX_INK * w * h:
             continue
         pts = np.column_stack([xs, ys]).astype(np.int32)
-        hull = cv2.convexHull(pts)
-        (_, _), (rw, rh), angle = cv2.minAreaRect(hull)
-        if rw * rh <= 0 or cv2.contourArea(hull) < RECT_FILL * rw * rh:
+        hull, fill = _hull(pts)
+        if fill < RECT_FILL:
             continue
+        angle = cv2.minAreaRect(hull)[2]
         if join and min(side_cover(pts, hull)) < MIN_SIDE:
             continue
         angle = (angle + 45) % 90 - 45
         out.append(RectFrame(x, y, x + w, y + h, float(angle)))
     return out
+
+
+def hull_fill(crop: np.ndarray) -> float:
+    """The share of the smallest (turned) rectangle round the largest ink component of
+    ``crop`` (non-zero = ink) that its convex hull fills: at least RECT_FILL for a ruled
+    box, about pi/4 for a ring."""
+    labels, stats = labelled(crop)
+    if len(stats) < 2:
+        return 0.0
+    i = 1 + int(np.argmax(stats[1:, 2].astype(np.int64) * stats[1:, 3]))
+    ys, xs = np.nonzero(labels == i)
+    return _hull(np.column_stack([xs, ys]).astype(np.int32))[1]
+
+
+def _hull(pts: np.ndarray) -> tuple[np.ndarray, float]:
+    """The convex hull of the points (x, y) and the share of the smallest (turned)
+    rectangle round it that it fills."""
+    hull = cv2.convexHull(pts)
+    (_, _), (rw, rh), _ = cv2.minAreaRect(hull)
+    return hull, (float(cv2.contourArea(hull) / (rw * rh)) if rw * rh > 0 else 0.0)
 
 
 def side_cover(pts: np.ndarray, hull: np.ndarray, band: float = 0.06) -> tuple[float, ...]:

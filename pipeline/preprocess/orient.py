@@ -13,6 +13,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from pipeline.preprocess.components import connected
+
 #: Ink points used for the profiles (an even subset beyond that: the peaks stay).
 MAX_POINTS = 60_000
 #: Points enough to tell rows from columns in the coarse search for the page's axis.
@@ -43,7 +45,7 @@ def text_ink(ink: np.ndarray, x_height: float) -> np.ndarray:
 
     mask = (ink > 0).astype(np.uint8)
     mask &= 1 - ruling(mask, max(8, round(RULE_MIN_RUN * x_height)), grow=0)  # text in cells
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, 8)
+    n, labels, stats, _ = connected(mask)
     if n <= 1:
         return ink
     w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from pipeline.preprocess.components import connected
+
 #: Page outlines are searched on a copy this many pixels on its longer side.
 WORK_SIDE = 640
 
@@ -64,7 +66,7 @@ def _bright_region(
     if level is None:
         return None
     mask = (blob > level).astype(np.uint8)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=4)
+    n, labels, stats, _ = connected(mask, connectivity=4)
     if n < 2:
         return None
     best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
@@ -227,9 +229,7 @@ def dark_border_mask(ink: np.ndarray, min_extent: float = 0.2) -> np.ndarray:
     if f < 1.0:
         ink = cv2.resize(ink, None, fx=f, fy=f, interpolation=cv2.INTER_NEAREST)
     h, w = ink.shape
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(
-        (ink > 0).astype(np.uint8), connectivity=8
-    )
+    n, labels, stats, _ = connected((ink > 0).astype(np.uint8))
     x, y = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
     bw, bh = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
     touches = (x == 0) | (y == 0) | (x + bw == w) | (y + bh == h)

@@ -11,15 +11,15 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from pipeline.preprocess.components import connected
+
 #: x-height (px) of 13 pt Times at 300 dpi: the reference size of an administrative page.
 XHEIGHT_AT_300DPI = 24.0
 
 
 def components(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Stats (x, y, w, h, area) and centroids of the ink components, background dropped."""
-    _, _, stats, centroids = cv2.connectedComponentsWithStats(
-        (ink > 0).astype(np.uint8), connectivity=8
-    )
+    _, _, stats, centroids = connected((ink > 0).astype(np.uint8))
     return stats[1:], centroids[1:]
 
 

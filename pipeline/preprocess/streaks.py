@@ -14,6 +14,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from pipeline.preprocess.components import connected
+
 #: A streak runs along at least this share of the page width, from within EDGE of one
 #: side of the frame to within EDGE of the other (a table's or a signature's rule stops
 #: at the text margins, short of both).
@@ -34,7 +36,7 @@ def streak_mask(ink: np.ndarray) -> np.ndarray:
     )
     if not long.any():
         return np.zeros((h, w), bool)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(long, connectivity=8)
+    n, labels, stats, _ = connected(long)
     thick = max(2, round(MAX_THICK * max(h, w) / 1000))
     left, width = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_WIDTH]
     edge = EDGE * w  # a streak runs from edge to edge; a rule stops at the text margins

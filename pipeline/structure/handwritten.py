@@ -154,8 +154,15 @@ def _number_slot(words: tuple[Word, ...]) -> list[Slot]:
     return []
 
 
+def _opens_date(words: tuple[Word, ...], k: int) -> bool:
+    """Whether "ngày" (word ``k``) opens the header's date: first on its line, or after the
+    place and its comma ("Hà Nội, ngày")."""
+    return k == 0 or words[k - 1].text.endswith(",")
+
+
 def _date_slots(words: tuple[Word, ...]) -> list[Slot]:
-    """The day and month blanks read unsurely: between "ngày" and "tháng", "tháng" and "năm"."""
+    """The day and month blanks of the header's date line read unsurely: between "ngày"
+    and "tháng", "tháng" and "năm"."""
     labels: list[tuple[int, str, int]] = []  # (word, label, where in the word it starts)
     for k, word in enumerate(words):
         key = fold_key(word.text)
@@ -164,6 +171,8 @@ def _date_slots(words: tuple[Word, ...]) -> list[Slot]:
             if at >= 0 and len(key) == len(word.text):
                 labels.append((k, label, at))
                 break
+    if not any(label == "ngay" and _opens_date(words, k) for k, label, _ in labels):
+        return []  # a date in a sentence ("Căn cứ Luật … ngày 14 tháng 6"), not the header's
     out: list[Slot] = []
     for (k, label, at), (k2, label2, at2) in zip(labels, labels[1:], strict=False):
         field = {"ngay": "day", "thang": "month"}.get(label)
