@@ -214,15 +214,18 @@ def case_evidence(corr: Corrector, t: Token, prev: Token | None, cands: Cands) -
         or not t.core.isalpha()
     ):
         return cands
-    if not (t.core[0].isupper() and t.core[1:].islower()):
-        return cands  # small letters say little (a word capitalised half the time is
-        # still often small); capitals: the corpus did not count them
-    key = (id(cands), True)
+    if t.core[0].isupper() and t.core[1:].islower():
+        capital = True
+    elif t.core.islower():
+        capital = False
+    else:
+        return cands  # a word in capitals: no evidence counted
+    key = (id(cands), capital)
     memo = corr.memo.case
     got = memo.get(key)
     if got is None or got[0] is not cands:
         rate = np.array([_capital_rate(corr.lex, w) for w in cands.words])
-        extra = -np.log10(rate) * weight
+        extra = -np.log10(rate if capital else 1.0 - rate) * weight
         cost = cands.cost + extra - extra.min()
         if len(memo) >= CACHE_MAX:
             memo.clear()

@@ -57,10 +57,6 @@ from pipeline.correct.tokens import (
 from pipeline.lexicon import Lexicon
 
 Sentence = list[tuple[Token, Cands]]
-#: Where a word's letter case is evidence of its spelling (choices.case_evidence): text
-#: typed without marks and mark-less OCR; Tesseract ``vie`` misreads letters in ways that
-#: make a capital ("Mu)" read for a list letter) on real tune pages
-_CASE_REGIMES = frozenset((Regime.RESTORE, Regime.MARKLESS))
 #: Words with a slash between them, kept as read: "định/công", "bền/vật"
 _ALTERNATIVES = re.compile(r"^[^\W\d_]+(?:/[^\W\d_]+)+$")
 
@@ -188,7 +184,7 @@ def _sentences(
                     # a token of punctuation only ("-" in "Độc lập - Tự do") is no word
                     # to the LM: its corpus drops such tokens, so it breaks no context
                     c = _position(corr, t, (mode, regime), drop, lines[i], k, capitals)
-                    if not capitals and regime in _CASE_REGIMES:
+                    if not capitals:
                         c = case_evidence(corr, t, seq[-1][0] if seq else None, c)
                     seq.append((t, c))
                 if SENT_END.search(t.trail) and not NUMBERISH.match(t.core + t.trail):
