@@ -92,26 +92,3 @@ def test_the_window_holds_two_words_each_side_to_the_first_choice(corr: Correcto
     assert part[3].cost[1] == pytest.approx(sent[4].cost[1] - 1.0)
     assert sent[4].cost[1] == corr.candidates("mat", Regime.RESTORE).cost[1]  # shared, unchanged
     assert free_spans(np.array([True, False, False, True, False]), 5) == [(0, 5)]  # merged
-
-
-def _tokens(text: str) -> list:
-    from pipeline.correct.tokens import tokens_of_line
-
-    return tokens_of_line(text, 0)
-
-
-def test_a_capital_after_a_small_word_reads_as_the_word_the_corpus_capitalises(
-    corr: Corrector, no_cache: Corrector
-) -> None:
-    from pipeline.correct.choices import case_evidence
-
-    coi, ban = _tokens("coi Ban")
-    c = corr.candidates("ban", Regime.RESTORE)
-    got = case_evidence(corr, ban, coi, c)
-    cost = dict(zip(got.words, got.cost.tolist(), strict=True))
-    assert cost["ban"] < cost["bàn"] - 1.0 and cost["ban"] < cost["bán"] - 1.0
-    assert case_evidence(corr, ban, None, c) is c  # a sentence's first word: no evidence
-    (caps,) = _tokens("BAN")
-    assert case_evidence(corr, caps, coi, c) is c  # capitals: the corpus did not count them
-    text = "Thành lập các bộ phận: Ban coi thi, Ban phách, Ban chấm thi, Ban chấm phúc khảo."
-    assert correct_text(strip_marks(text), corrector=corr).text == text

@@ -67,9 +67,6 @@ class CorrectConfig:
     cache_weight: float = _setting(2.0, "weight of the page's own word counts (cache LM)")
     cache_share: float = _setting(0.2, "share of the cache in the page-word mixture")
     cache_prior: float = _setting(300.0, "pseudo-words of corpus text a page's counts start from")
-    case_weight: float = _setting(
-        1.0, "weight of a word's letter case as evidence of its spelling (0: none)"
-    )
     gate_valid: float = _setting(0.93, "share of known syllables above which a block is good")
     gate_marked: float = _setting(0.25, "... provided this share of its words carries marks")
     gate_min_words: int = _setting(4, "smaller blocks take the gate of their whole page")

@@ -21,7 +21,6 @@ class Memo:
     doubt: dict[tuple[int, float], tuple[Cands, Cands]] = field(default_factory=dict)
     words: dict[tuple[str, str, str], Cands] = field(default_factory=dict)  # with neighbours
     spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # other letter keys
-    case: dict[tuple[int, bool], tuple[Cands, Cands]] = field(default_factory=dict)  # evidence
 
 
 class Corrector:

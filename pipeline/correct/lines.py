@@ -11,7 +11,6 @@ from pipeline.correct.candidates import Cands, tone_drop_cost
 from pipeline.correct.choices import (
     TONES_ONLY,
     caps_doubt,
-    case_evidence,
     doubt,
     fixed_cands,
     token_cands,
@@ -184,8 +183,6 @@ def _sentences(
                     # a token of punctuation only ("-" in "Độc lập - Tự do") is no word
                     # to the LM: its corpus drops such tokens, so it breaks no context
                     c = _position(corr, t, (mode, regime), drop, lines[i], k, capitals)
-                    if not capitals:
-                        c = case_evidence(corr, t, seq[-1][0] if seq else None, c)
                     seq.append((t, c))
                 if SENT_END.search(t.trail) and not NUMBERISH.match(t.core + t.trail):
                     pending.append(seq)
