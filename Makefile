@@ -33,6 +33,7 @@ bench: system venv
 	$(PY) bench/structure_bench.py --ocr
 	$(PY) bench/preprocess_bench.py
 	$(PY) bench/layout_bench.py
+	$(PY) bench/seal_bench.py
 	$(PY) bench/batch_bench.py
 	$(PY) bench/parent_memory.py
 	$(PY) bench/speed_bench.py

@@ -8,22 +8,13 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from ocrlines import ocr_line
 
 from pipeline.document import Box, Line, Page, Word
 from pipeline.handdigits import _sane, read_hand_digits
 from pipeline.structure.handwritten import Slot, hand_slots
 
 SCANNED2 = Path(__file__).resolve().parent.parent.parent / "shared" / "real" / "scanned2"
-
-
-def _line(spec: str, top: int = 200) -> Line:
-    """A line of OCR'd words from "text@conf | text@conf" (20 px a character, side by side)."""
-    words, x = [], 100
-    for item in spec.split(" | "):
-        text, conf = item.rsplit("@", 1)
-        words.append(Word(text, Box(x, top, x + 20 * len(text), top + 40), float(conf)))
-        x += 20 * len(text) + 15
-    return Line(tuple(words), Box(100, top, x, top + 40))
 
 
 @pytest.mark.parametrize(
@@ -64,7 +55,7 @@ def _line(spec: str, top: int = 200) -> Line:
 def test_slots_are_the_handwritten_values_between_their_printed_neighbours(
     spec: str, want: list[Slot]
 ) -> None:
-    assert list(hand_slots(_line(spec).words)) == want
+    assert list(hand_slots(ocr_line(spec).words)) == want
 
 
 @pytest.mark.parametrize(

@@ -74,3 +74,17 @@ def test_shutdown_ends_workers_still_warming_up() -> None:
     for pid in pids:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def test_one_job_runs_opencv_on_one_thread_as_pool_workers_do() -> None:
+    import cv2
+
+    from pipeline.batch import InlineExecutor, make_executor
+
+    threads = cv2.getNumThreads()
+    try:
+        cv2.setNumThreads(max(2, threads))
+        assert isinstance(make_executor(1), InlineExecutor)
+        assert cv2.getNumThreads() == 1
+    finally:
+        cv2.setNumThreads(threads)

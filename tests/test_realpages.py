@@ -11,6 +11,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from ocrlines import ocr_line
 
 from pipeline.document import Line
 from pipeline.io import load_page
@@ -150,7 +151,7 @@ def test_a_seal_sized_ruled_box_is_a_stamp_not_a_seal() -> None:
 
 @pytest.mark.skipif(not SCANNED2.exists(), reason="../shared/real/scanned2 is not there")
 def test_receipt_stamp_frame_found_on_a_real_scan() -> None:
-    from pipeline.document import Box, Line, Word
+    from pipeline.document import Box, Word
     from pipeline.layout.marks import _drawn_frames
     from pipeline.layout.pageink import PageInk
 
@@ -168,7 +169,7 @@ def test_stamp_frames_are_measured_on_the_pixels_as_they_are_now() -> None:
     between the second reading and the layout), never from a memory of earlier pixels:
     the same array whitened in place has no stamp any more. A cache keyed on the
     array's identity answered with the frame it had found before."""
-    from pipeline.document import Box, Line, Word
+    from pipeline.document import Box, Word
     from pipeline.layout.marks import stamp_frames
     from pipeline.layout.pageink import PageInk
 
@@ -185,7 +186,7 @@ def test_stamp_frames_are_measured_on_the_pixels_as_they_are_now() -> None:
 
 def test_page_quality_is_known_share_times_mean_confidence() -> None:
     from pipeline.correct import get_corrector
-    from pipeline.document import Box, Line, Page, Word
+    from pipeline.document import Box, Page, Word
     from pipeline.quality import page_quality
 
     box = Box(0, 0, 10, 10)
@@ -267,18 +268,6 @@ def test_fax_streak_goes_and_the_letters_it_crosses_stay() -> None:
     assert (fixed[320:340] == clean[320:340]).all()
 
 
-def _ocr_line(spec: str, top: int) -> Line:
-    """A line of OCR'd words from "text@conf | text@conf" (boxes side by side)."""
-    from pipeline.document import Box, Line, Word
-
-    words, x = [], 100
-    for item in spec.split(" | "):
-        text, conf = item.rsplit("@", 1)
-        words.append(Word(text, Box(x, top, x + 20 * len(text), top + 40), float(conf)))
-        x += 20 * len(text) + 15
-    return Line(tuple(words), Box(100, top, x, top + 40))
-
-
 @pytest.mark.parametrize(
     ("number", "date", "want"),
     [
@@ -309,10 +298,10 @@ def test_header_says_which_fields_were_written_by_hand(
     from pipeline.document import Document, Page
 
     lines = (
-        _ocr_line("BỘ@0.96 | TÀI@0.96 | CHÍNH@0.96", 100),
-        _ocr_line(number, 200),
-        _ocr_line("Hà@0.96 | Nội,@0.96 | " + date, 300),
-        _ocr_line("V/v@0.9 | Công@0.96 | khai@0.96", 400),
+        ocr_line("BỘ@0.96 | TÀI@0.96 | CHÍNH@0.96", 100),
+        ocr_line(number, 200),
+        ocr_line("Hà@0.96 | Nội,@0.96 | " + date, 300),
+        ocr_line("V/v@0.9 | Công@0.96 | khai@0.96", 400),
     )
     lines = tuple(replace(ln, block=k) for k, ln in enumerate(lines))
     doc = parse(Document("scan.pdf", (Page(0, lines, 2000, 3000),)))

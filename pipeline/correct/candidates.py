@@ -77,8 +77,16 @@ class SyllableIndex:
     syl_tone: np.ndarray  # syllable -> tone 0..5
     syl_prior: np.ndarray  # syllable -> Lexicon.logprior
     lk_text: tuple[str, ...]
-    key_syls: tuple[np.ndarray, ...]  # fold key index -> its syllables (lexicon order)
-    key_lks: tuple[np.ndarray, ...]  # fold key index -> its letter keys (each in one key)
+    key_syls: np.ndarray  # fold key i's syllables: key_syls[i] .. key_syls[i + 1] - 1
+    key_lks: np.ndarray  # fold key i's letter keys: lk_list[key_lks[i] : key_lks[i + 1]]
+    lk_list: np.ndarray  # letter-key indices, fold key after fold key
+
+    def syllables_of(self, keys: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The syllables of these fold keys (lexicon order, key after key) and their letter
+        keys (each once, key after key), as one gather each rather than one array a key."""
+        k = np.asarray(keys, dtype=np.int64)
+        lks = self.lk_list[_ranges(self.key_lks[k], self.key_lks[k + 1])]
+        return _ranges(self.key_syls[k], self.key_syls[k + 1]), lks
 
     @classmethod
     def build(cls, lex: Lexicon, keys: list[str]) -> SyllableIndex:
@@ -88,9 +96,8 @@ class SyllableIndex:
         syl_prior: list[float] = []
         lk_text: list[str] = []
         lk_index: dict[str, int] = {}
-        key_syls, key_lks = [], []
+        key_syls, key_lks, lk_list = [0], [0], []
         for k in keys:
-            first = len(syl_text)
             mine: dict[int, None] = {}
             for s in lex.by_key[k]:
                 lk = letter_key(s)
@@ -103,17 +110,25 @@ class SyllableIndex:
                 syl_lk.append(j)
                 syl_tone.append(marks(s)[0])
                 syl_prior.append(lex.logprior(s))
-            key_syls.append(np.arange(first, len(syl_text)))
-            key_lks.append(np.array(list(mine), dtype=np.int64))
+            key_syls.append(len(syl_text))
+            lk_list += mine
+            key_lks.append(len(lk_list))
         return cls(
             tuple(syl_text),
             np.array(syl_lk, dtype=np.int64),
             np.array(syl_tone, dtype=np.int64),
             np.array(syl_prior),
             tuple(lk_text),
-            tuple(key_syls),
-            tuple(key_lks),
+            np.array(key_syls, dtype=np.int64),
+            np.array(key_lks, dtype=np.int64),
+            np.array(lk_list, dtype=np.int64),
         )
+
+
+def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """``lo[0] .. hi[0] - 1``, then ``lo[1] .. hi[1] - 1``, ... as one array."""
+    n = hi - lo
+    return np.repeat(lo - (np.cumsum(n) - n), n) + np.arange(int(n.sum()))
 
 
 ABOVE_TONES = (1, 2, 3, 4)  # huyền, sắc, hỏi, ngã: the tones written above the vowel
@@ -271,8 +286,7 @@ class Candidates:
         k = cfg.max_candidates
         table: ChannelTable = self.channel[regime]
         rk, rtone = letter_key(low), marks(low)[0]
-        syl = np.concatenate([ix.key_syls[i] for i in keys])  # lexicon order: the tie order
-        lks = np.concatenate([ix.key_lks[i] for i in keys])  # each letter key once
+        syl, lks = ix.syllables_of(keys)  # syllables in lexicon order: the tie order
         pos = self._scratch
         pos[lks] = np.arange(len(lks))
         inv = pos[ix.syl_lk[syl]]  # syllable -> its letter key's row

@@ -13,6 +13,7 @@ from pipeline.correct.choices import (
     caps_doubt,
     doubt,
     fixed_cands,
+    term_cands,
     token_cands,
     word_cands,
 )
@@ -254,6 +255,7 @@ def _position(
     c = token_cands(corr, t, mode, regime, drop)
     if mode == Mode.GOOD and len(c.words) <= 1 + len(TONES_ONLY) and t.kind == Kind.WORD:
         c = word_cands(corr, t, c, line, k)
+        c = term_cands(corr, t, c, line, k)
     if t.conf is not None and regime == Regime.VIE and len(c.words) > 1:
         c = doubt(corr, t, c)
     if capitals and mode == Mode.GOOD and t.kind == Kind.WORD and len(c.words) > 1:

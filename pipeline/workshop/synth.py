@@ -912,16 +912,26 @@ def _star(cx: float, cy: float, r_out: float, rotation: float = 0.0) -> list[tup
     return pts
 
 
-def _seal_mask(ring_text: str, dpi: int, rng: np.random.Generator) -> np.ndarray:
-    """Ink coverage (0..1) of a round seal: two rings, text on the ring, a star."""
-    diameter = 38.0 * dpi / _MM_PER_INCH
+def _seal_mask(
+    ring_text: str,
+    dpi: int,
+    rng: np.random.Generator,
+    *,
+    diameter_mm: float = 38.0,
+    ring_mm: float = 0.9,
+) -> np.ndarray:
+    """Ink coverage (0..1) of a round seal: two rings, text on the ring, a star.
+
+    The mask is square and the seal centred in it; the outer ring's ink lies between
+    radius ``diameter_mm / 2 - ring_mm`` and ``diameter_mm / 2`` (in pixels at ``dpi``)."""
+    diameter = diameter_mm * dpi / _MM_PER_INCH
     size = int(diameter + 0.1 * diameter)
     c = size / 2
     r_out = diameter / 2
     r_in = r_out - 7.0 * dpi / _MM_PER_INCH
     img = Image.new("L", (size, size), 0)
     draw = ImageDraw.Draw(img)
-    w_out = max(3, round(0.9 * dpi / _MM_PER_INCH))
+    w_out = max(3, round(ring_mm * dpi / _MM_PER_INCH))
     w_in = max(2, round(0.35 * dpi / _MM_PER_INCH))
     draw.ellipse((c - r_out, c - r_out, c + r_out, c + r_out), outline=255, width=w_out)
     draw.ellipse((c - r_in, c - r_in, c + r_in, c + r_in), outline=255, width=w_in)
