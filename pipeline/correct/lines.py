@@ -286,8 +286,8 @@ def _marks_read_tall(t: Token, new: str, lines: list[list[Token]]) -> bool:
 def _again_with_page_words(
     corr: Corrector, pending: list[Sentence], picks: list[list[int]], choose: list[int]
 ) -> None:
-    """Search again, with the page's own words favoured (:mod:`.cache`), the sentences
-    where that could change a choice; ``picks`` is updated in place."""
+    """Search again, with the page's own words favoured (:mod:`.cache`), the stretches of
+    the sentences where that could change a choice; ``picks`` is updated in place."""
     cfg = corr.config
     if cfg.cache_weight <= 0 or not choose:
         return
