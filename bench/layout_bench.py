@@ -24,8 +24,8 @@ e-signature overlay lines left in the text (bench/header_fields.py says what cou
 "hand": of the number and date, those marked written by hand (Header.handwritten) exactly
 as the annotation says.
 
-    python bench/layout_bench.py [--real] [--fields] [--stamps] [--leaks] [--digital]
-        [--synth] [--profiles clean fax]
+    python bench/layout_bench.py [--real] [--fields] [--stamps] [--leaks] [--pages]
+        [--digital] [--synth] [--profiles clean fax]
         [--split tune|heldout] [--no-reread] [--show]
 
 --stamps: the subject lines of the scanned2 pages with a receipt stamp, body-only CER
@@ -33,6 +33,10 @@ as the annotation says.
 --leaks: stamp and seal text left in the page text of the scanned2 pages: words whose
 middle lies in a receipt-stamp frame or a seal ring the pipeline finds, and lines that read
 as a stamp's own (ĐẾN, Giờ/Ngày fields, HỎA TỐC, Lưu hồ sơ, the stamp's office line).
+--pages: every page of every real input, as stored and turned by 90, 180 and 270
+degrees: the turn preprocessing gives it ("turned wrongly: N of M pages"), its quality
+estimate and whether it is flagged under the threshold ("under threshold and not
+flagged: K"), and its CER where a ground truth exists.
 """
 
 from __future__ import annotations

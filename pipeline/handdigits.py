@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from pipeline.document import Box, Line, Page, Word
+from pipeline.preprocess.components import connected
 from pipeline.structure.handwritten import Slot, hand_slots
 from pipeline.tesseract import DigitReader, digit_reader
 
@@ -111,7 +112,7 @@ def _figures(cut: np.ndarray, line_height: int) -> np.ndarray | None:
     printed neighbours the cut's edges run through (the "/" of "/QĐ-UBQGNCT"). None when
     no figure is left."""
     _, ink = cv2.threshold(cut, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, labels, stats, _ = connected(ink)
     width = cut.shape[1]
     keep = []
     for k in range(1, n):

@@ -20,6 +20,10 @@ from pipeline.layout.reread import Places, RereadConfig, merge, more_signature, 
 from pipeline.ocr import OcrEngine
 from pipeline.preprocess.rings import erase_ring
 
+#: Gray level above which a row read through a light (red or purple) seal is painted
+#: white: the seal's ink scanned in gray lies at ~75-190, the print's strokes below.
+PRINT_LEVEL = 100
+
 
 def read_again(
     page: Page,
@@ -53,9 +57,9 @@ def read_again(
         for place, words in zip(group.items, read_places(group, pixels, engine, page), strict=True)
     }
     # rows beyond a seal that its arc grazes are read once more with the ring painted out,
-    # in a strip of their own (the strip above reads as it did); the reading with more of
-    # the signature block is kept
-    twins = Places(tuple(p for p in todo.items if p.erase_ring), todo.line_height)
+    # rows through a light seal with its ink painted out, in a strip of their own (the
+    # strip above reads as it did); the reading with more of the signature block is kept
+    twins = Places(tuple(p for p in todo.items if p.erase_ring or p.light_seal), todo.line_height)
     if twins.items:
         for place, words in zip(
             twins.items, read_places(twins, pixels, engine, page, erase=True), strict=True
@@ -68,7 +72,8 @@ def read_places(
     todo: Places, pixels: np.ndarray, engine: OcrEngine, page: Page, *, erase: bool = False
 ) -> list[list[Word]]:
     """Words of each place, in page coordinates, from one OCR call on a strip of them;
-    ``erase``: with the ring of each place marked ``erase_ring`` painted out."""
+    ``erase``: with the ring of each place marked ``erase_ring`` painted out, and the
+    light ink of each marked ``light_seal``."""
     gray = pixels.mean(axis=2).astype(np.uint8) if pixels.ndim == 3 else pixels
     height, width = gray.shape
     margin = int(todo.line_height)
@@ -85,6 +90,8 @@ def read_places(
         patch = gray[b.top : b.bottom, b.left : b.right]
         if erase and place.erase_ring and place.ring is not None:
             patch = erase_ring(patch, place.ring, b.left, b.top)
+        if erase and place.light_seal:
+            patch = np.where(patch > PRINT_LEVEL, 255, patch).astype(np.uint8)
         strip[y : y + b.height, margin : margin + b.width] = patch
         slots.append((y, b.height))
         y += b.height + margin

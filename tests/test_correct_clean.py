@@ -68,3 +68,22 @@ def test_the_header_code_takes_the_year_the_document_prints() -> None:
     text = _HEADER.format(code="25/2020/NQ-CP", year="2026").replace("2026/NĐ", "2016/NĐ")
     text = text.replace("tháng 3 năm 2026", "tháng 3 năm 2016")
     assert correct_text(text).text == text
+
+
+def test_a_tone_that_completes_a_long_term_with_the_words_as_read(corr: Corrector) -> None:
+    """Real tune page bn-syt-cv-2021: "Công thông tin điện tử" read for "Cổng ...": the
+    LM gains 1.06 where the lost hook costs 3.2; four neighbours spell the term."""
+    got = _fix("Công thông tin điện tử Sở Y tế Bắc Ninh", corr)
+    assert got == "Cổng thông tin điện tử Sở Y tế Bắc Ninh"
+    # the term cut by punctuation, or not completed by the neighbours: no bonus
+    for kept in ("công tác thông tin điện tử", "Công, thông tin điện tử của Sở"):
+        assert _fix(kept, corr) == kept
+
+
+def test_long_words_index_by_a_neighbour() -> None:
+    from pipeline.correct.choices import long_words
+
+    index = long_words(frozenset({"cổng thông tin điện tử", "tín đồ", "a b c"}))
+    assert (("cổng", "thông", "tin", "điện", "tử"), 0) in index[("cong", "thông", 1)]
+    assert (("cổng", "thông", "tin", "điện", "tử"), 4) in index[("tu", "điện", -1)]
+    assert not any(w == ("tín", "đồ") for v in index.values() for w, _ in v)

@@ -45,3 +45,24 @@ def test_the_pipelines_ring_finder_sees_the_seal(seed: int) -> None:
     x, y, r = page.truth.seal
     rings = seal_rings(page.pixels < 200, 13.5 * page.dpi / 72)
     assert any(abs(g.x - x) < 0.1 * r and abs(g.r - r) < 0.15 * r for g in rings)
+
+
+@pytest.mark.slow
+def test_a_name_and_title_under_a_red_seal_scanned_in_gray_read_right() -> None:
+    """Seed 5 (tuning seed): a red seal in gray over "KT. BỘ TRƯỞNG / THỨ TRƯỞNG"; Otsu
+    leaves the light ring out, so the ring is found on all ink darker than the paper and
+    its rows read again with the seal's light ink painted white (the session-start code
+    read no on-behalf line and no title here)."""
+    from pipeline.io import PageImage
+    from pipeline.process import PipelineConfig, assemble, recognize_page
+
+    page = seal_page(5)
+    assert not page.truth.bitonal
+    laid, _ = recognize_page(PageImage("seal-5", 0, page.dpi, page.pixels), PipelineConfig())
+    sig = assemble("seal-5", [laid], PipelineConfig()).signature
+    assert sig is not None
+    assert (sig.on_behalf, sig.position, sig.name) == (
+        page.truth.on_behalf,
+        page.truth.position,
+        page.truth.name,
+    )

@@ -37,11 +37,15 @@ confidence may change more cheaply; a tone that makes a known word with a neighb
 ("tín đồ") costs less; and two neighbours misread together ("tô chúc" -> "tổ chức")
 find each other's spellings (:mod:`.choices`).
 
+The page's own words count too: after the search, a word the page chose more often than
+the corpus would predict ("độ mật" all through a circular on state secrets) is favoured
+where it could turn a choice, and those places are searched again (:mod:`.cache`).
+
 The package: :mod:`.config` (settings, modes, regimes), :mod:`.tokens`, :mod:`.rules`,
 :mod:`.codes`, :mod:`.neighbours`, :mod:`.candidates` (syllable index and channel
-scoring), :mod:`.choices`, :mod:`.decode` (beam search), :mod:`.lines` (one page's
-lines through all of them), :mod:`.context` (the Corrector the rules receive) and
-:mod:`.command` (``vnocr correct``).
+scoring), :mod:`.choices`, :mod:`.decode` (beam search), :mod:`.cache` (the page's words
+as a cache LM), :mod:`.lines` (one page's lines through all of them), :mod:`.context`
+(the Corrector the rules receive) and :mod:`.command` (``vnocr correct``).
 
 Typical use::
 

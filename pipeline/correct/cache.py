@@ -11,9 +11,12 @@ bonus, the log10 of a cache mixture against the corpus unigram::
 
 ``count(w)`` counts the page's other positions only (leave one out), so a word read
 once cannot raise itself, and ``prior`` pseudo-words of corpus text keep a short page's
-few counts from weighing much. Only the sentences where a candidate other than the one chosen
-gains more than the chosen one are searched again, with the bonus taken off the
-candidates' costs: the second search touches a few sentences of a page, not all.
+few counts from weighing much. Only a position where a candidate other than the one
+chosen gains :data:`_MIN_GAIN` more and, put in its place among the words chosen, comes
+within :data:`_LOCAL_MARGIN` of it is searched again: with its neighbours
+(:func:`free_spans`), in a window held to the first choice two positions each side
+(:func:`window`), the bonus taken off the candidates' costs. The second search touches a
+few short stretches of a page, not whole sentences.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ its regime's channel table (:mod:`pipeline.correct.candidates`).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from pipeline.channel import letter_key
@@ -17,6 +19,7 @@ from pipeline.correct.context import Corrector
 from pipeline.correct.tokens import Kind, Token, is_consonant_caps, is_letter_ref
 from pipeline.lexicon import Lexicon, normalize_syllable
 from pipeline.lm import NUM_ID
+from pipeline.vietnamese import fold_key
 
 TONES_ONLY = range(5)  # a syllable's other tones: the most "tone" candidates it has
 
@@ -146,6 +149,80 @@ def _with_word_spellings(
     extra = [(table.cost(s, low) + cfg.good_margin, s) for s in found]
     own = dict((w, c) for c, w in scored).get(me, table.cost(me, low))
     return corr.cands.finish(scored + extra, me, own)
+
+
+#: Words of this many syllables or more are what :func:`term_cands` looks for.
+LONG_WORD = 3
+
+
+def term_cands(corr: Corrector, t: Token, cands: Cands, line: list[Token], k: int) -> Cands:
+    """Another tone that completes a long word with the neighbours as read costs
+    ``word_bonus`` less for every other syllable of that word ("Công thông tin điện tử"
+    -> "Cổng"): each neighbour read as printed is evidence of the word they spell, and
+    the LM's trigrams see two of them at most. Only where the token as read completes no
+    long word there itself."""
+    cfg = corr.config
+    if not cfg.word_bonus or len(cands.words) < 2:
+        return cands
+    lex = corr.lex
+    me = lex.normalize(t.core.lower())
+    index = long_words(lex.words)
+    right = _read(lex, line, k + 1) if k + 1 < len(line) else ""
+    left = _read(lex, line, k - 1) if k else ""
+    found = index.get((fold_key(me), right, 1), ()) + index.get((fold_key(me), left, -1), ())
+    bonus: dict[str, float] = {}
+    for syl, j in found:
+        start = k - j
+        if start < 0 or start + len(syl) > len(line) or not _spelled_by(lex, line, start, syl, j):
+            continue
+        if syl[j] == me:
+            return cands  # the token as read completes a long word: evidence it is right
+        gain = cfg.word_bonus * (len(syl) - 1)
+        bonus[syl[j]] = max(bonus.get(syl[j], 0.0), gain)
+    if not bonus.keys() & set(cands.words):
+        return cands
+    floor = cfg.doubt_floor  # the LM still has the last word
+    scored = [
+        (max(float(c) - bonus[w], floor) if w in bonus else float(c), w)
+        for w, c in zip(cands.words, cands.cost, strict=True)
+    ]
+    own = dict(zip(cands.words, cands.cost, strict=True))[me] if me in cands.words else 0.0
+    return corr.cands.finish(scored, me, float(own))
+
+
+def _read(lex: Lexicon, line: list[Token], i: int) -> str:
+    """The lexicon spelling of the ``i``-th token of ``line`` as read."""
+    return lex.normalize(line[i].core.lower())
+
+
+def _spelled_by(lex: Lexicon, line: list[Token], start: int, syl: tuple[str, ...], j: int) -> bool:
+    """Do the tokens of ``line`` from ``start`` read as the syllables ``syl`` (the
+    ``j``-th aside), with no punctuation inside the run?"""
+    run = line[start : start + len(syl)]
+    if any(x.trail for x in run[:-1]) or any(x.lead for x in run[1:]):
+        return False
+    return all(i == j or _read(lex, run, i) == s for i, s in enumerate(syl))
+
+
+@functools.lru_cache(maxsize=4)
+def long_words(
+    words: frozenset[str],
+) -> dict[tuple[str, str, int], tuple[tuple[tuple[str, ...], int], ...]]:
+    """The words of :data:`LONG_WORD` syllables or more, by (fold key of one syllable,
+    the syllable next to it, +1 for the one after it or -1 for the one before): (the
+    word's syllables, that syllable's place), so a token finds the words its neighbour
+    as read may share with it; built once a list."""
+    out: dict[tuple[str, str, int], list[tuple[tuple[str, ...], int]]] = {}
+    for w in words:
+        syl = tuple(w.split(" "))
+        if len(syl) < LONG_WORD:
+            continue
+        for j, s in enumerate(syl):
+            key = (
+                (fold_key(s), syl[j + 1], 1) if j + 1 < len(syl) else (fold_key(s), syl[j - 1], -1)
+            )
+            out.setdefault(key, []).append((syl, j))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _neighbour_forms(lex: Lexicon, nb: str, pair: str) -> tuple[str, ...]:

@@ -57,10 +57,10 @@ class Corrector:
 
     def warm(self) -> None:
         """Build now what the first page would otherwise build: the lexicon's index of
-        two-syllable words (~0.1 s)."""
-        from pipeline.correct.choices import word_pairs
+        long words (:func:`~pipeline.correct.choices.long_words`)."""
+        from pipeline.correct.choices import long_words
 
-        word_pairs(self.lex.words)
+        long_words(self.lex.words)
 
     def candidates(self, core: str, regime: str, drop: float | None = None) -> Cands:
         """Candidate syllables of a token under ``regime`` (see :class:`Candidates`)."""

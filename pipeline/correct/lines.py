@@ -13,6 +13,7 @@ from pipeline.correct.choices import (
     caps_doubt,
     doubt,
     fixed_cands,
+    term_cands,
     token_cands,
     word_cands,
 )
@@ -254,6 +255,7 @@ def _position(
     c = token_cands(corr, t, mode, regime, drop)
     if mode == Mode.GOOD and len(c.words) <= 1 + len(TONES_ONLY) and t.kind == Kind.WORD:
         c = word_cands(corr, t, c, line, k)
+        c = term_cands(corr, t, c, line, k)
     if t.conf is not None and regime == Regime.VIE and len(c.words) > 1:
         c = doubt(corr, t, c)
     if capitals and mode == Mode.GOOD and t.kind == Kind.WORD and len(c.words) > 1:
@@ -284,8 +286,8 @@ def _marks_read_tall(t: Token, new: str, lines: list[list[Token]]) -> bool:
 def _again_with_page_words(
     corr: Corrector, pending: list[Sentence], picks: list[list[int]], choose: list[int]
 ) -> None:
-    """Search again, with the page's own words favoured (:mod:`.cache`), the sentences
-    where that could change a choice; ``picks`` is updated in place."""
+    """Search again, with the page's own words favoured (:mod:`.cache`), the stretches of
+    the sentences where that could change a choice; ``picks`` is updated in place."""
     cfg = corr.config
     if cfg.cache_weight <= 0 or not choose:
         return

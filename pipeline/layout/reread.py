@@ -55,6 +55,10 @@ class Place:
     #: the ring painted out (through the ring that would cut its letters), and the reading
     #: with more of a signature block is kept (:func:`more_signature`)
     erase_ring: bool = False
+    #: the seal's ink is lighter than the print (a colour seal scanned in gray): the row is
+    #: read once more with that light ink painted white, the reading with more of a
+    #: signature block kept
+    light_seal: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +325,10 @@ FULL_RING_RADIUS = 6.0
 #: How far (line heights) above and below a signature block's lines its seal is looked
 #: for: a ring that runs through the block lies within one diameter of its lines.
 SEAL_REACH = 2 * FULL_RING_RADIUS
+#: Gray levels below the paper's at which a seal's ink is looked for: a red seal scanned
+#: in gray lies at ~150-190 on ~240 paper, the print near 0 (a bitonal page: 0 and 255,
+#: so the same mask as Otsu's).
+SEAL_CONTRAST = 40
 
 
 def _ring_rows(lines: list[Line], pixels: np.ndarray, lh: float) -> list[Place]:
@@ -344,12 +352,19 @@ def _ring_rows(lines: list[Line], pixels: np.ndarray, lh: float) -> list[Place]:
     y1 = min(height, int(max(b.bottom for b in marks) + SEAL_REACH * lh))
     near = np.zeros_like(ink)
     near[y0:y1] = ink[y0:y1]
+    rings = [r for r in seal_rings(near, lh) if _signature_near(lines, r)]
+    light = False
+    band = gray[y0:y1]
+    if not rings and ((band > 0) & (band < 255)).any():  # a bitonal page has no light seal
+        # a red or purple seal scanned in gray is lighter than the print (Otsu leaves it
+        # out): its ring is looked for in all ink darker than the paper by SEAL_CONTRAST
+        near[y0:y1] = band < float(np.percentile(band, 90)) - SEAL_CONTRAST
+        rings = [r for r in seal_rings(near, lh) if _signature_near(lines, r)]
+        light = True
     right = min(width, int(max(ln.box.right for ln in lines if ln.box) + 0.5 * lh))
     pad = int(0.25 * lh)
     out: list[Place] = []
-    for ring in seal_rings(near, lh):
-        if not _signature_near(lines, ring):
-            continue
+    for ring in rings:
         x0 = int(ring.x + ring.r + 0.2 * lh)
         top, bottom = max(0, int(ring.y - 1.6 * ring.r)), min(height, int(ring.y + 1.6 * ring.r))
         if right - x0 < 2 * lh or bottom <= top:
@@ -364,7 +379,7 @@ def _ring_rows(lines: list[Line], pixels: np.ndarray, lh: float) -> list[Place]:
                     min(height, top + b + pad),
                 )
                 beyond = abs(top + (t + b) / 2 - ring.y) > ring.r
-                out.append(Place(box, None, ring=ring, erase_ring=beyond))
+                out.append(Place(box, None, ring=ring, erase_ring=beyond, light_seal=light))
     return out
 
 

@@ -189,8 +189,6 @@ def parse_header(lines: list[SrcLine]) -> HeaderResult:
         doc_type, subject, authority, body_start = _title(lines, title_at, issuers)
     elif subject_parts:
         subject = " ".join(subject_parts)
-    elif title_at is None:
-        body_start = zone_end
     parent, issuer = _issuers(issuers)
     symbol = str(fields.get("symbol", ""))
     number, year, type_code, issuer_code = parse_symbol(symbol)
@@ -200,8 +198,6 @@ def parse_header(lines: list[SrcLine]) -> HeaderResult:
     if not doc_type:
         doc_type = TYPE_CODES.get(type_code, "")
     if not doc_type and (subject_parts or (symbol and not type_code)):
-        doc_type = "CÔNG VĂN"
-    if not doc_type and subject_parts:
         doc_type = "CÔNG VĂN"
     header = Header(
         issuer=issuer,
