@@ -82,8 +82,12 @@ class OutdirLock:
         self.path = out_dir / STATE_DIR / LOCK_FILE
         self.wait = wait
         self._fd: int | None = None
+        self._made: list[Path] = []  # folders this lock created, deepest first
 
     def __enter__(self) -> OutdirLock:
+        # a run that fails before any work (a corrupt model) leaves OUTDIR as it found
+        # it: what the lock created is removed on an error while nothing else is in it
+        self._made = [d for d in (self.path.parent, *self.path.parent.parents) if not d.exists()]
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
@@ -105,9 +109,17 @@ class OutdirLock:
         self._fd = fd
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
         if self._fd is not None:
             with contextlib.suppress(OSError):
                 os.ftruncate(self._fd, 0)
+                if (
+                    exc_type is not None
+                    and self._made
+                    and os.listdir(self.path.parent) == [LOCK_FILE]
+                ):
+                    self.path.unlink()  # unlinked while still held
+                    for folder in self._made:
+                        folder.rmdir()  # an OSError (something was written) stops here
             os.close(self._fd)  # closing releases the flock
             self._fd = None

@@ -339,7 +339,12 @@ def test_a_corrupt_model_is_exit_3_before_any_ocr(
     proc = vnocr("run", one_scan, one_scan.with_name("gone.png"), "-o", out, "-j", "2", env=env)
     assert_clean(proc, ExitCode.missing_dependency)
     assert f"models/{damage}" in text(proc.stderr)
-    assert not list(out.glob("*.txt")) and not (out / "summary.json").exists()
+    assert not out.exists()  # the check fails before any work: OUTDIR as it was found
+    out.mkdir()
+    (out / "mine.txt").write_text("kept")
+    proc = vnocr("run", one_scan, "-o", out, "-j", "1", env=env)
+    assert_clean(proc, ExitCode.missing_dependency)
+    assert [p.name for p in out.iterdir()] == ["mine.txt"]  # no .vnocr/lock left behind
 
 
 def test_an_unexpected_exception_is_one_line_and_15_the_traceback_only_with_v(
