@@ -47,14 +47,6 @@ SEAL, STAMP, ESIGN, HANDWRITING, MARGIN, NOTE = (
 )
 
 
-def seal_boxes(ink: PageInk | None, dpi: int | None, line_height: float) -> list[Box]:
-    """Boxes of round seals: big ink rings (20-50 mm across, nearly square, hollow).
-
-    Red ink anywhere counts too (a colour scan's seal), found the same way on the red mask.
-    """
-    return seals_and_boxes(ink, dpi, line_height)[0]
-
-
 def seals_and_boxes(
     ink: PageInk | None, dpi: int | None, line_height: float
 ) -> tuple[list[Box], list[Box]]:
