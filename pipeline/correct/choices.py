@@ -213,14 +213,17 @@ def long_words(
     word's syllables, that syllable's place), so a token finds the words its neighbour
     as read may share with it; built once a list."""
     out: dict[tuple[str, str, int], list[tuple[tuple[str, ...], int]]] = {}
+    folded: dict[str, str] = {}  # a few thousand syllables make up every long word
     for w in words:
-        syl = tuple(w.split(" "))
-        if len(syl) < LONG_WORD:
+        if w.count(" ") < LONG_WORD - 1:
             continue
+        syl = tuple(w.split(" "))
+        last = len(syl) - 1
         for j, s in enumerate(syl):
-            key = (
-                (fold_key(s), syl[j + 1], 1) if j + 1 < len(syl) else (fold_key(s), syl[j - 1], -1)
-            )
+            f = folded.get(s)
+            if f is None:
+                f = folded[s] = fold_key(s)
+            key = (f, syl[j + 1], 1) if j < last else (f, syl[j - 1], -1)
             out.setdefault(key, []).append((syl, j))
     return {k: tuple(v) for k, v in out.items()}
 
