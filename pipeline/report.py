@@ -17,10 +17,10 @@ import logging
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from operator import itemgetter
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import IO, Any, BinaryIO, TypeVar
 
 from rapidfuzz.distance import Levenshtein
 
@@ -175,22 +175,12 @@ def _tally(counter: Counter[tuple[str, str]], more: Counter[tuple[str, str]]) ->
         counter.update(dict(kept))
 
 
-def _plus(a: EditCounts, b: EditCounts) -> EditCounts:
-    return EditCounts(
-        a.hits + b.hits,
-        a.substitutions + b.substitutions,
-        a.deletions + b.deletions,
-        a.insertions + b.insertions,
-    )
+_Counts = TypeVar("_Counts", EditCounts, MarkCounts)
 
 
-def _plus_marks(a: MarkCounts, b: MarkCounts) -> MarkCounts:
-    return MarkCounts(
-        a.pairs + b.pairs,
-        a.tone_errors + b.tone_errors,
-        a.vowel_errors + b.vowel_errors,
-        a.any_errors + b.any_errors,
-    )
+def _plus(a: _Counts, b: _Counts) -> _Counts:
+    """Two blocks' counts added field by field (both count types are plain int fields)."""
+    return type(a)(*(getattr(a, f.name) + getattr(b, f.name) for f in fields(a)))
 
 
 _Origin = tuple[int, int, int]
@@ -220,7 +210,7 @@ def measure(
         chunks = [Chunk(*op) for op in ops]
         ref_text, hyp_text = [t.text for t in ref], [t.text for t in hyp]
         syllables = _plus(syllables, count_edits(chunks))
-        marks = _plus_marks(marks, count_marks(ref_text, hyp_text, chunks))
+        marks = _plus(marks, count_marks(ref_text, hyp_text, chunks))
         _tally(syllable_kinds, syllable_confusions(ref_text, hyp_text, chunks))
         if wanted:
             for i, j in aligned_pairs(chunks):
