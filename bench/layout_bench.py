@@ -577,36 +577,21 @@ def main(argv: list[str] | None = None) -> int:
     if not any(getattr(args, part) for part in parts):
         for part in parts:
             setattr(args, part, True)
-    if args.real:
+    # the parts that read ../shared/real, in this order, and what a skip leaves out
+    for part, run, what in (
+        ("real", real, "real pages"),
+        ("fields", fields, "scanned2 pages"),
+        ("stamps", stamps, "scanned2 pages"),
+        ("pages", pages, "real pages"),
+        ("leaks", leaks, "scanned2 pages"),
+        ("digital", digital, "born-digital pages"),
+    ):
+        if not getattr(args, part):
+            continue
         if REAL.exists():
-            real(args)
+            run(args)
         else:
-            print(f"{REAL} not found: real pages skipped")
-    if args.fields:
-        if REAL.exists():
-            fields(args)
-        else:
-            print(f"{REAL} not found: scanned2 pages skipped")
-    if args.stamps:
-        if REAL.exists():
-            stamps(args)
-        else:
-            print(f"{REAL} not found: scanned2 pages skipped")
-    if args.pages:
-        if REAL.exists():
-            pages(args)
-        else:
-            print(f"{REAL} not found: real pages skipped")
-    if args.leaks:
-        if REAL.exists():
-            leaks(args)
-        else:
-            print(f"{REAL} not found: scanned2 pages skipped")
-    if args.digital:
-        if REAL.exists():
-            digital(args)
-        else:
-            print(f"{REAL} not found: born-digital pages skipped")
+            print(f"{REAL} not found: {what} skipped")
     if args.synth:
         synth(args)
     return 0
