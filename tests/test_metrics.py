@@ -188,49 +188,13 @@ def test_long_texts_are_aligned_block_by_block_with_the_exact_distance(shape: st
     """Above blockalign.EXACT_LIMIT the alignment is made block by block; on OCR-like damage
     its edit count is still the exact Levenshtein distance of the syllables, and that of
     the characters within 0.1 % (a block edge at a space can cost one character)."""
-    import random
-
     from rapidfuzz.distance import Levenshtein
+    from textdamage import damaged
 
     from pipeline import blockalign
     from pipeline.metrics import align, count_edits
 
-    rng = random.Random(7)
-    vocabulary = [
-        "của",
-        "các",
-        "và",
-        "cho",
-        "người",
-        "được",
-        "trong",
-        "những",
-        "công",
-        "tác",
-        "chăm",
-        "sóc",
-        "trẻ",
-        "em",
-    ]
-    if shape == "repeating":  # a text that repeats itself every 400 syllables: no anchors
-        period = [rng.choice(vocabulary) + str(k) for k in range(400)]
-        ref = (period * 15)[:6000]
-    else:
-        ref = [rng.choice(vocabulary) + str(rng.randrange(400)) for _ in range(6000)]
-    hyp = []
-    for i, word in enumerate(ref):
-        if shape == "missing-block" and 2000 <= i < 2600:  # a lost stretch: 600 syllables
-            continue
-        r = rng.random()
-        hyp += (
-            []
-            if r < 0.01
-            else [word[:-1] + "x"]
-            if r < 0.03
-            else [word, "ii"]
-            if r < 0.04
-            else [word]
-        )
+    ref, hyp = damaged(shape, lost=600)  # a lost stretch of 600 syllables
     assert len(ref) * len(hyp) > blockalign.EXACT_LIMIT
     chunks = align(ref, hyp)
     _tiles(chunks, ref, hyp)
