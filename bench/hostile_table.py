@@ -174,16 +174,7 @@ def item2(pages: list[bytes]) -> Iterator[Row]:
 
 def item3(pages: list[bytes]) -> Iterator[Row]:
     with scratch() as tmp:
-        source = tmp / "source.txt"
-        source.write_text("Thông báo.\n", encoding="utf-8")
-        doc = {
-            "schema": "vnocr.document",
-            "version": 2,
-            "name": "x.png",
-            "pages": [{"index": 0, "width": '1"><script>alert(1)</script>', "height": 10}],
-        }
-        crafted = tmp / "x.json"
-        crafted.write_text(json.dumps(doc), encoding="utf-8")
+        crafted, source = th.crafted_report_inputs(tmp)
         proc = th.vnocr("report", crafted, source, "-o", tmp / "r.html")
         yield (
             "3",

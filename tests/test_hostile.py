@@ -686,8 +686,10 @@ def test_a_page_that_kills_its_worker_twice_fails_alone(
 # ----------------------------------------------------------------- 3, 8: injection, cost
 
 
-def test_a_crafted_document_json_is_refused_not_rendered(tmp_path: Path) -> None:
-    source = tmp_path / "source.txt"
+def crafted_report_inputs(folder: Path) -> tuple[Path, Path]:
+    """A NAME.json whose page width is markup, and a source text to report it against
+    (item 3; also bench/hostile_table.py's case)."""
+    source = folder / "source.txt"
     source.write_text("Thông báo.\n", encoding="utf-8")
     doc = {
         "schema": "vnocr.document",
@@ -695,8 +697,13 @@ def test_a_crafted_document_json_is_refused_not_rendered(tmp_path: Path) -> None
         "name": "x.png",
         "pages": [{"index": 0, "width": '1"><script>alert(1)</script>', "height": 10}],
     }
-    crafted = tmp_path / "x.json"
+    crafted = folder / "x.json"
     crafted.write_text(json.dumps(doc), encoding="utf-8")
+    return crafted, source
+
+
+def test_a_crafted_document_json_is_refused_not_rendered(tmp_path: Path) -> None:
+    crafted, source = crafted_report_inputs(tmp_path)
     out = tmp_path / "r.html"
     proc = vnocr("report", crafted, source, "-o", out)
     assert_clean(proc, ExitCode.input_file)
