@@ -17,7 +17,6 @@ from pipeline.correct.context import Corrector
 from pipeline.correct.tokens import Kind, Token, fold_word, is_consonant_caps, is_letter_ref
 from pipeline.lexicon import Lexicon, normalize_syllable
 from pipeline.lm import NUM_ID
-from pipeline.longwords import long_words
 
 TONES_ONLY = range(5)  # a syllable's other tones: the most "tone" candidates it has
 
@@ -125,24 +124,25 @@ def _with_word_spellings(
     n = normalize_syllable(nxt) if nxt.isalpha() else ""
     found: list[str] = []
     if others:
-        before = [f"{b} " for b in _neighbour_forms(lex, p, f"{p} {me}")]
-        after = [f" {a}" for a in _neighbour_forms(lex, n, f"{me} {n}")]
-        found = [
-            s
-            for s in others
-            if any(b + s in words for b in before) or any(s + a in words for a in after)
-        ]
-    scored = [(float(c), w) for w, c in zip(cands.words, cands.cost, strict=True)]
-    bonus = False
+        left = _spellings_with(corr, low, me, p, others, -1)
+        right = _spellings_with(corr, low, me, n, others, 1)
+        if left or right:
+            found = [s for s in others if s in left or s in right]
+    toned: set[str] = set()
     # another tone that makes a word with a neighbour as read, where the token as read
     # makes none ("tín đô" -> "tín đồ", "BỆNH VIÊN" -> "BỆNH VIỆN"): a word is likelier
-    if cfg.word_bonus and len(scored) > 1 and f"{p} {me}" not in words and f"{me} {n}" not in words:
-        toned = {w for _, w in scored if w != me and (f"{p} {w}" in words or f"{w} {n}" in words)}
-        if toned:
-            scored = [(c - cfg.word_bonus if w in toned else c, w) for c, w in scored]
-            bonus = True
-    if not found and not bonus:
+    if (
+        cfg.word_bonus
+        and len(cands.words) > 1
+        and f"{p} {me}" not in words
+        and f"{me} {n}" not in words
+    ):
+        toned = {w for w in cands.words if w != me and (f"{p} {w}" in words or f"{w} {n}" in words)}
+    if not found and not toned:
         return cands
+    scored = [(float(c), w) for w, c in zip(cands.words, cands.cost, strict=True)]
+    if toned:
+        scored = [(c - cfg.word_bonus if w in toned else c, w) for c, w in scored]
     table = corr.channel[Regime.VIE]
     extra = [(table.cost(s, low) + cfg.good_margin, s) for s in found]
     own = dict((w, c) for c, w in scored).get(me, table.cost(me, low))
@@ -160,20 +160,29 @@ def term_cands(corr: Corrector, t: Token, cands: Cands, line: list[Token], k: in
         return cands
     lex = corr.lex
     me = lex.normalize(t.core.lower())
-    index = long_words(lex)
-    right = _read(lex, line, k + 1) if k + 1 < len(line) else ""
+    n = len(line)
+    right = _read(lex, line, k + 1) if k + 1 < n else ""
     left = _read(lex, line, k - 1) if k else ""
     fold = fold_word(me)
+    index = corr.long_words
     found = index.get(fold, right, 1) + index.get(fold, left, -1)
+    if not found:
+        return cands
+    words = cands.words
+    reads = {k - 1: left, k + 1: right}  # the line as read, looked at once a position
     bonus: dict[str, float] = {}
     for syl, j in found:
-        start = k - j
-        if start < 0 or start + len(syl) > len(line) or not _spelled_by(lex, line, start, syl, j):
+        w = syl[j]
+        # only a spelling among the candidates (or the token's own) can change anything
+        if w != me and w not in words:
             continue
-        if syl[j] == me:
+        start = k - j
+        if start < 0 or start + len(syl) > n or not _spelled_by(lex, line, start, syl, j, reads):
+            continue
+        if w == me:
             return cands  # the token as read completes a long word: evidence it is right
         gain = cfg.word_bonus * (len(syl) - 1)
-        bonus[syl[j]] = max(bonus.get(syl[j], 0.0), gain)
+        bonus[w] = max(bonus.get(w, 0.0), gain)
     if not bonus.keys() & set(cands.words):
         return cands
     floor = cfg.doubt_floor  # the LM still has the last word
@@ -190,13 +199,56 @@ def _read(lex: Lexicon, line: list[Token], i: int) -> str:
     return lex.normalize(line[i].core.lower())
 
 
-def _spelled_by(lex: Lexicon, line: list[Token], start: int, syl: tuple[str, ...], j: int) -> bool:
+def _spelled_by(
+    lex: Lexicon,
+    line: list[Token],
+    start: int,
+    syl: tuple[str, ...],
+    j: int,
+    reads: dict[int, str],
+) -> bool:
     """Do the tokens of ``line`` from ``start`` read as the syllables ``syl`` (the
-    ``j``-th aside), with no punctuation inside the run?"""
-    run = line[start : start + len(syl)]
-    if any(x.trail for x in run[:-1]) or any(x.lead for x in run[1:]):
-        return False
-    return all(i == j or _read(lex, run, i) == s for i, s in enumerate(syl))
+    ``j``-th aside), with no punctuation inside the run? ``reads``: the lexicon spellings
+    of tokens of the line already read (by position), added to."""
+    last = len(syl) - 1
+    for i, s in enumerate(syl):
+        x = line[start + i]
+        if (i < last and x.trail) or (i and x.lead):
+            return False
+        if i != j:
+            got = reads.get(start + i)
+            if got is None:
+                got = reads[start + i] = lex.normalize(x.core.lower())
+            if got != s:
+                return False
+    return True
+
+
+def _spellings_with(
+    corr: Corrector, low: str, me: str, nb: str, others: tuple[str, ...], side: int
+) -> frozenset[str]:
+    """The spellings ``others`` of token ``low`` (lexicon spelling ``me``) that make a
+    word with a spelling of the neighbour ``nb`` before it (``side`` -1) or after it (+1),
+    kept per (token, neighbour, side): a pair recurs far more often than a token's two
+    neighbours together."""
+    key = (low, nb, side)
+    memo = corr.memo.pairs
+    got = memo.get(key)
+    if got is None:
+        lex, words = corr.lex, corr.lex.words
+        # every pair looked up at once; a hit's other half is the spelling it found
+        if side < 0:
+            forms = _neighbour_forms(lex, nb, f"{nb} {me}")
+            hits = words.intersection([f"{b} {s}" for b in forms for s in others])
+            got = frozenset(h.rpartition(" ")[2] for h in hits)
+        else:
+            forms = _neighbour_forms(lex, nb, f"{me} {nb}")
+            hits = words.intersection([f"{s} {a}" for a in forms for s in others])
+            got = frozenset(h.partition(" ")[0] for h in hits)
+        if len(memo) >= CACHE_MAX:
+            memo.clear()
+        memo[key] = got
+    return got
 
 
 def _neighbour_forms(lex: Lexicon, nb: str, pair: str) -> tuple[str, ...]:

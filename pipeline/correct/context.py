@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from pipeline.channel import ChannelModel
@@ -10,6 +11,7 @@ from pipeline.correct.codes import CodeBook
 from pipeline.correct.config import CorrectConfig
 from pipeline.lexicon import Lexicon
 from pipeline.lm import LanguageModel
+from pipeline.longwords import LongWords, long_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +24,8 @@ class Memo:
     # (token, prev, next, id of its candidates) -> (those candidates, with neighbours' words)
     words: dict[tuple[str, str, str, int], tuple[Cands, Cands]] = field(default_factory=dict)
     spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # other letter keys
+    # (token, neighbour, side) -> its other spellings that make a word with the neighbour
+    pairs: dict[tuple[str, str, int], frozenset[str]] = field(default_factory=dict)
 
 
 class Corrector:
@@ -55,12 +59,15 @@ class Corrector:
         self.codes = CodeBook(self.lex)
         self.memo = Memo()
 
-    def warm(self) -> None:
-        """Build now what the first page would otherwise build: the lexicon's index of
-        long words (:func:`~pipeline.longwords.long_words`)."""
-        from pipeline.longwords import long_words
+    @functools.cached_property
+    def long_words(self) -> LongWords:
+        """The lexicon's index of long words (:func:`~pipeline.longwords.long_words`)."""
+        return long_words(self.lex)
 
-        long_words(self.lex)
+    def warm(self) -> None:
+        """Read now what the first page would otherwise read: the lexicon's index of
+        long words."""
+        self.long_words  # noqa: B018
 
     def candidates(self, core: str, regime: str, drop: float | None = None) -> Cands:
         """Candidate syllables of a token under ``regime`` (see :class:`Candidates`)."""
