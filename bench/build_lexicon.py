@@ -4,7 +4,7 @@ Usage (from the repository root)::
 
     python bench/build_lexicon.py            # writes into lexicon/
     python bench/build_lexicon.py --out DIR
-    python bench/build_lexicon.py --long-words   # only lexicon/longwords.txt, from the folder
+    python bench/build_lexicon.py --long-words   # only the word indexes, from the folder
 
 Sources (each is used when present, and the file says which were):
   v  underthesea's Viet74K word list (in the installed underthesea package)
@@ -318,10 +318,11 @@ def build(out: Path, corpora: list[Path], held_out: list[Path], skip: str = "") 
 
 
 def write_long_words(out: Path) -> None:
-    """Write the index of long words (pipeline.longwords) made from the folder's files."""
+    """Write the indexes of words (pipeline.longwords) made from the folder's files."""
     lex = load_lexicon(out)
-    text = longwords.index_text(lex, longwords.words_digest(out))
-    (out / longwords.FILE).write_text(text, encoding="utf-8")
+    digest = longwords.words_digest(out)
+    (out / longwords.FILE).write_text(longwords.index_text(lex, digest), encoding="utf-8")
+    (out / longwords.PAIRS_FILE).write_text(longwords.pairs_text(lex, digest), encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -329,7 +330,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=REPO / "lexicon")
     ap.add_argument("--skip", default="", help="source letters to leave out, e.g. h")
-    ap.add_argument("--long-words", action="store_true", help="only write the index of long words")
+    ap.add_argument(
+        "--long-words",
+        action="store_true",
+        help="only write the word indexes (longwords.txt, pairfolds.txt)",
+    )
     args = ap.parse_args(argv)
     if args.long_words:
         write_long_words(args.out)

@@ -1,12 +1,18 @@
-"""The lexicon's long words indexed by one syllable's fold key and its neighbour.
+"""Indexes of the lexicon's words that the corrector asks per token, shipped with it.
 
-The corrector asks, for a token and the syllable read next to it, which words of three
-syllables or more the two may share ("Công thông tin điện tử" -> "Cổng",
+The long words, indexed by one syllable's fold key and its neighbour: the corrector
+asks, for a token and the syllable read next to it, which words of three syllables or
+more the two may share ("Công thông tin điện tử" -> "Cổng",
 :func:`pipeline.correct.choices.term_cands`). Building that index from the word list
 costs 0.15–0.2 CPU-s, paid by every process that corrects, so ``bench/build_lexicon.py``
 writes it into the lexicon folder (:data:`FILE`) and a process reads it in a few
 milliseconds: sorted lines, looked up by bisection, each parsed when first asked for.
-A folder without the file, or whose word files changed since it was written (its header
+
+The fold keys of the two-syllable words (:data:`PAIRS_FILE`, "tin do" for "tín đồ"): a
+token's other spellings can make a word with a neighbour's only where the two fold keys
+do (:func:`pipeline.correct.choices.word_cands`); 0.05–0.08 CPU-s to build.
+
+A folder without a file, or whose word files changed since it was written (its header
 holds their digest), gets the index built from the words instead: the same answers.
 """
 
@@ -26,6 +32,8 @@ LONG_WORD = 3
 #: The index's file in a lexicon folder (made by bench/build_lexicon.py).
 FILE = "longwords.txt"
 KIND = "longwords"
+PAIRS_FILE = "pairfolds.txt"
+PAIRS_KIND = "pairfolds"
 #: A neighbour after the syllable (+1) or before it (-1), as written in the file.
 _SIDE = {1: ">", -1: "<"}
 _MEMO_MAX = 1 << 16  # keys looked up whose answers are kept (a long input stays bounded)
@@ -61,9 +69,29 @@ def index_lines(words: Iterable[str]) -> list[str]:
     return long + sorted(f"{k}\t" + "\t".join(v) for k, v in out.items())
 
 
+def pair_fold_lines(words: Iterable[str]) -> list[str]:
+    """The fold keys of the two-syllable words among ``words``, sorted, each once."""
+    folded: dict[str, str] = {}
+    out = set()
+    for w in words:
+        if w.count(" ") != 1:
+            continue
+        for s in w.split(" "):
+            if s not in folded:
+                folded[s] = fold_key(s)
+        a, b = w.split(" ")
+        out.add(f"{folded[a]} {folded[b]}")
+    return sorted(out)
+
+
 def index_text(lex: Lexicon, digest: str) -> str:
     """The file :data:`FILE` for ``lex`` whose word files have ``digest``."""
     return "\n".join([f"{header(KIND)} {digest}", *index_lines(lex.words)]) + "\n"
+
+
+def pairs_text(lex: Lexicon, digest: str) -> str:
+    """The file :data:`PAIRS_FILE` for ``lex`` whose word files have ``digest``."""
+    return "\n".join([f"{header(PAIRS_KIND)} {digest}", *pair_fold_lines(lex.words)]) + "\n"
 
 
 class LongWords:
@@ -103,10 +131,31 @@ def long_words(lex: Lexicon) -> LongWords:
     return _index(lex.words, lex.folder)
 
 
+def pair_folds(lex: Lexicon) -> frozenset[str]:
+    """The fold keys of ``lex``'s two-syllable words: read from its folder's
+    :data:`PAIRS_FILE` when that was made from the folder's word files as they are, else
+    built (once a lexicon)."""
+    return _pairs(lex.words, lex.folder)
+
+
 @functools.lru_cache(maxsize=4)
 def _index(words: frozenset[str], folder: Path | None) -> LongWords:
-    if folder is not None and (folder / FILE).is_file():
-        lines = (folder / FILE).read_text(encoding="utf-8").split("\n")
-        if lines[0] == f"{header(KIND)} {words_digest(folder)}":
-            return LongWords([ln for ln in lines[1:] if ln])
-    return LongWords(index_lines(words))
+    lines = _shipped(folder, FILE, KIND)
+    return LongWords(index_lines(words) if lines is None else lines)
+
+
+@functools.lru_cache(maxsize=4)
+def _pairs(words: frozenset[str], folder: Path | None) -> frozenset[str]:
+    lines = _shipped(folder, PAIRS_FILE, PAIRS_KIND)
+    return frozenset(pair_fold_lines(words) if lines is None else lines)
+
+
+def _shipped(folder: Path | None, name: str, kind: str) -> list[str] | None:
+    """The lines of the index file ``name`` of ``folder``, or None where there is none
+    or it was made from other word files than the folder's."""
+    if folder is None or not (folder / name).is_file():
+        return None
+    lines = (folder / name).read_text(encoding="utf-8").split("\n")
+    if lines[0] != f"{header(kind)} {words_digest(folder)}":
+        return None
+    return [ln for ln in lines[1:] if ln]

@@ -1,5 +1,5 @@
-"""The index of long words (pipeline.longwords): shipped with the lexicon, equal to what
-the builder makes from the shipped word files, and built again where those changed."""
+"""The word indexes (pipeline.longwords): shipped with the lexicon, equal to what the
+builder makes from the shipped word files, and built again where those changed."""
 
 from __future__ import annotations
 
@@ -9,7 +9,16 @@ from pathlib import Path
 
 from pipeline import longwords
 from pipeline.lexicon import load_lexicon
-from pipeline.longwords import FILE, LongWords, index_lines, long_words
+from pipeline.longwords import (
+    FILE,
+    PAIRS_FILE,
+    LongWords,
+    index_lines,
+    long_words,
+    pair_fold_lines,
+    pair_folds,
+)
+from pipeline.vietnamese import fold_key
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -32,17 +41,23 @@ def test_shipped_index_is_what_the_builder_makes_from_the_shipped_lexicon(tmp_pa
 
     folder = tmp_path / "lexicon"
     shutil.copytree(REPO / "lexicon", folder)
-    (folder / FILE).unlink()
+    for name in (FILE, PAIRS_FILE):
+        (folder / name).unlink()
     build_lexicon.write_long_words(folder)
-    assert (folder / FILE).read_bytes() == (REPO / "lexicon" / FILE).read_bytes()
+    for name in (FILE, PAIRS_FILE):
+        assert (folder / name).read_bytes() == (REPO / "lexicon" / name).read_bytes(), name
 
 
 def test_the_shipped_file_is_read_and_gives_the_built_answers(monkeypatch) -> None:
     lex = load_lexicon(REPO / "lexicon")
     longwords._index.cache_clear()
+    longwords._pairs.cache_clear()
     with monkeypatch.context() as m:
         m.setattr(longwords, "index_lines", None)  # not built: read
+        m.setattr(longwords, "pair_fold_lines", None)
         shipped = long_words(lex)
+        folds = pair_folds(lex)
+    assert folds == {fold_key(w) for w in lex.words if w.count(" ") == 1}
     built = LongWords(index_lines(lex.words))
     keys = [("cong", "thông", 1), ("tu", "điện", -1), ("uy", "ban", 1), ("dan", "nhân", 1)]
     assert any(built.get(*k) for k in keys)
@@ -58,3 +73,11 @@ def test_a_folder_whose_words_changed_builds_its_index(tmp_path: Path) -> None:
     lex = load_lexicon(folder)
     got = long_words(lex).get("cong", "giao", 1)
     assert (("cổng", "giao", "dịch", "điện", "tử", "quốc", "gia"), 0) in got
+    assert "qua giao" not in pair_folds(load_lexicon(REPO / "lexicon"))
+    with (folder / "terms.txt").open("a", encoding="utf-8") as f:
+        f.write("quả giao\n")
+    assert "qua giao" in pair_folds(load_lexicon(folder))
+
+
+def test_pair_folds_of_two_syllable_words_only() -> None:
+    assert pair_fold_lines({"tín đồ", "Đảng ủy", "cổng thông tin", "a"}) == ["dang uy", "tin do"]

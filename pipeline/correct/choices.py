@@ -236,8 +236,15 @@ def _spellings_with(
     got = memo.get(key)
     if got is None:
         lex, words = corr.lex, corr.lex.words
+        # every spelling here folds as the token, every form as the neighbour: without a
+        # word of those two fold keys there is nothing to look up (most pairs)
+        pair = (
+            f"{fold_word(nb)} {fold_word(me)}" if side < 0 else f"{fold_word(me)} {fold_word(nb)}"
+        )
+        if not nb or pair not in corr.pair_folds:
+            got = frozenset()
         # every pair looked up at once; a hit's other half is the spelling it found
-        if side < 0:
+        elif side < 0:
             forms = _neighbour_forms(lex, nb, f"{nb} {me}")
             hits = words.intersection([f"{b} {s}" for b in forms for s in others])
             got = frozenset(h.rpartition(" ")[2] for h in hits)

@@ -11,7 +11,7 @@ from pipeline.correct.codes import CodeBook
 from pipeline.correct.config import CorrectConfig
 from pipeline.lexicon import Lexicon
 from pipeline.lm import LanguageModel
-from pipeline.longwords import LongWords, long_words
+from pipeline.longwords import LongWords, long_words, pair_folds
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +64,17 @@ class Corrector:
         """The lexicon's index of long words (:func:`~pipeline.longwords.long_words`)."""
         return long_words(self.lex)
 
+    @functools.cached_property
+    def pair_folds(self) -> frozenset[str]:
+        """The fold keys of the lexicon's two-syllable words
+        (:func:`~pipeline.longwords.pair_folds`)."""
+        return pair_folds(self.lex)
+
     def warm(self) -> None:
-        """Read now what the first page would otherwise read: the lexicon's index of
-        long words."""
+        """Read now what the first page would otherwise read: the lexicon's indexes of
+        its words."""
         self.long_words  # noqa: B018
+        self.pair_folds  # noqa: B018
 
     def candidates(self, core: str, regime: str, drop: float | None = None) -> Cands:
         """Candidate syllables of a token under ``regime`` (see :class:`Candidates`)."""
