@@ -426,6 +426,29 @@ def test_capital_syllable_read_with_a_tall_mark(corr: Corrector) -> None:
         assert correct_text(kept, corrector=corr).text == kept
 
 
+@pytest.mark.parametrize(
+    ("read", "want"),
+    [
+        # scanned2 143_p1's issuing body: "ĐỂ" was chosen, a letter and a mark away
+        ("ỦY BAN QUỐC GIA\nVẺ NGƯỜI CAO TUÔI VIỆT NAM", "ỦY BAN QUỐC GIA\nVỀ NGƯỜI CAO TUỔI VIỆT NAM"),
+        (
+            "BAN CHI ĐẠO QUÓC GIA\nVẺ PHÒNG CHÓNG THIÊN TAI",
+            "BAN CHỈ ĐẠO QUỐC GIA\nVỀ PHÒNG CHỐNG THIÊN TAI",
+        ),
+        ("ỦY BAN QUỐC GIA\nVÈ THANH NIÊN VIỆT NAM", "ỦY BAN QUỐC GIA\nVỀ THANH NIÊN VIỆT NAM"),
+        # right capital lines stay as they are
+        ("ỦY BAN QUỐC GIA\nVỀ NGƯỜI CAO TUỔI VIỆT NAM", "ỦY BAN QUỐC GIA\nVỀ NGƯỜI CAO TUỔI VIỆT NAM"),
+        ("BỘ GIAO THÔNG VẬN TẢI\nCỤC ĐƯỜNG BỘ VIỆT NAM", "BỘ GIAO THÔNG VẬN TẢI\nCỤC ĐƯỜNG BỘ VIỆT NAM"),
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+    ],
+)
+def test_a_capital_line_is_repaired_by_its_marks(corr: Corrector, read: str, want: str) -> None:
+    """In a line of capitals the letters stand tall and read right; a mark is the slip.
+    A word of such a line that reads wrong is repaired by its marks ("VẺ" -> "VỀ"), not
+    made another word by a letter ("ĐỂ")."""
+    assert correct_text(read, corrector=corr).text == want
+
+
 def test_two_neighbours_misread_together(corr: Corrector) -> None:
     r = correct_text(
         "Bộ trưởng ban hành Thông tư quy định tô chúc thi đánh giá năng lực tiếng Việt.",
