@@ -70,12 +70,3 @@ def test_a_tone_that_completes_a_long_term_with_the_words_as_read(corr: Correcto
     # the term cut by punctuation, or not completed by the neighbours: no bonus
     for kept in ("công tác thông tin điện tử", "Công, thông tin điện tử của Sở"):
         assert fixed(kept, corr) == kept
-
-
-def test_long_words_index_by_a_neighbour() -> None:
-    from pipeline.correct.choices import long_words
-
-    index = long_words(frozenset({"cổng thông tin điện tử", "tín đồ", "a b c"}))
-    assert (("cổng", "thông", "tin", "điện", "tử"), 0) in index[("cong", "thông", 1)]
-    assert (("cổng", "thông", "tin", "điện", "tử"), 4) in index[("tu", "điện", -1)]
-    assert not any(w == ("tín", "đồ") for v in index.values() for w, _ in v)
