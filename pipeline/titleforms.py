@@ -51,11 +51,17 @@ MAX_JUNK = 0.5
 MAX_ERRORS = 0.25
 
 
+#: Who signs for (KT.) an authority: its deputy. BỘ TRƯỞNG's is THỨ TRƯỞNG; the others
+#: are the title with PHÓ before it.
+DEPUTY = {"BỘ TRƯỞNG": "THỨ TRƯỞNG"}
+
+
 def _forms() -> tuple[str, ...]:
     positions = [p for t in SIGNER_TITLES for p in (t, f"PHÓ {t}")]
+    heads = [t for t in SIGNER_TITLES if t not in DEPUTY.values()]  # a deputy signs for one
     return (
         *(f"{COLLECTIVE_MARKER} {b}" for b in COLLECTIVE_BODIES),
-        *(f"{m} {p}" for m in POSITION_MARKERS for p in SIGNER_TITLES),
+        *(f"{m} {p}" for m in POSITION_MARKERS for p in heads),
         *positions,
     )
 

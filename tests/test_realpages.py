@@ -479,6 +479,8 @@ def test_a_body_name_going_on_with_ve_on_its_next_line_is_one_issuer() -> None:
         ("GIÁM ĐỐC\n“Ôn PHÓ GIÁM ĐỐC\n\nĐoàn Quốc Thắng", ("KT. GIÁM ĐỐC",), "PHÓ GIÁM ĐỐC"),
         # the KT. line read as the end of the title alone, the PHÓ under the ring
         ("TRƯỞNG\nÍl©í CỤCWRƯỞNG\n\nQuách Xuân Kim Nam", ("KT. CỤC TRƯỞNG",), "PHÓ CỤC TRƯỞNG"),
+        # a deputy's title takes no marker: "TK T.H( TRƯỞNG" (15557_p1) is THỨ TRƯỞNG
+        ("KT. BỘ TRƯỞNG\nTK T.H( TRƯỞNG\n\nĐỗ Thành Trung", ("KT. BỘ TRƯỞNG",), "THỨ TRƯỞNG"),
         # a line that is a title as printed keeps what follows its title
         ("GIÁM ĐỐC SỞ\n\nNguyễn Văn An", (), "GIÁM ĐỐC SỞ"),
         ("TM. THƯỜNG TRỰC ỦY BAN\nCHỦ NHIỆM\n\nNguyễn Đắc Vinh", ("TM. THƯỜNG TRỰC ỦY BAN",), "CHỦ NHIỆM"),

@@ -21,7 +21,7 @@ from pipeline.anatomy import (
 from pipeline.anatomy import SIGNER_TITLES as TITLES
 from pipeline.document import Signature
 from pipeline.structure.lines import LOWER, UPPER, SrcLine, fold, is_upper
-from pipeline.titleforms import repair_title, title_form
+from pipeline.titleforms import DEPUTY, repair_title, title_form
 
 _MARKER = r"(?:T/M|TM\.|T\.M\.|K/T|KT\.|K\.T\.|Q\.|TL\.|T/L|TUQ\.|T/UQ|Q/)"
 _MARKER_RE = re.compile(rf"(?:^|(?<=\s)){_MARKER}\s*(?=[{UPPER}])")
@@ -29,9 +29,6 @@ _MARKER_RE = re.compile(rf"(?:^|(?<=\s)){_MARKER}\s*(?=[{UPPER}])")
 #: matched only on the signature side, where no recipient's "KT, TH" can be.
 _BARE_MARKER = re.compile(rf"^(?:KT|TM|TL|TUQ)\s+(?=[{UPPER}])")
 _POSITION = re.compile(rf"\s((?:PHÓ\s+)?(?:{'|'.join(TITLES)}))$")
-#: Who signs for (KT.) an authority: its deputy. BỘ TRƯỞNG's is THỨ TRƯỞNG; the others
-#: are the title with PHÓ before it.
-_DEPUTY = {"BỘ TRƯỞNG": "THỨ TRƯỞNG"}
 _NAME_WORD = rf"[{UPPER}][{LOWER}]+"
 _NAME = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}}$")
 _TRAIL_NAME = re.compile(rf"[.,;)]\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}})$")
@@ -249,7 +246,7 @@ def _title_of(groups: list[str], on_behalf: list[str]) -> str:
     if not titles:
         return ""
     (first, title), rest = titles[0], titles[1:]
-    deputy = _DEPUTY.get(title, f"PHÓ {title}")
+    deputy = DEPUTY.get(title, f"PHÓ {title}")
     again = [t for _, t in rest if t == deputy or fold(t).removeprefix("pho ") == fold(title)]
     # the marker line read as the end of the title alone ("TRƯỞNG / CỤC TRƯỞNG")
     cut = [g for g in groups[: groups.index(first)] if _end_of(g, title)]
@@ -383,7 +380,7 @@ def known_position(text: str, on_behalf: list[str]) -> str:
         if not m:
             continue
         last = re.split(r"[,;]\s*", m.group(1).strip())[-1]
-        deputy = _DEPUTY.get(last, f"PHÓ {last}")
+        deputy = DEPUTY.get(last, f"PHÓ {last}")
         if set(fold(deputy).split()) & set(folded) - {"pho"}:
             return deputy
     return ""
