@@ -12,10 +12,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from pipeline.anatomy import is_signature_word
+from pipeline.anatomy import is_signature_word, letters
 from pipeline.document import Box, Line, Word, enclosing
 from pipeline.layout.geometry import Frame, centred_in, split_line
 from pipeline.layout.pageink import HALF, STAMP_HEIGHT, STAMP_WIDTH, PageInk
+from pipeline.titleforms import title_form
 from pipeline.vietnamese import fold_key
 
 #: E-signature overlays of government PDFs ("Ký bởi: ...", "Thời gian ký: ...") and the
@@ -238,6 +239,8 @@ def word_mark(
             return HANDWRITING
     for seal in seals:
         if _in_ring(box, seal):
+            if len(letters(word.text)) >= 2 and title_form(line.text):
+                return None  # a word of a title row the seal is printed over
             inside = sum(1 for w in line.words if w.box is not None and _in_ring(w.box, seal))
             # printed text under a seal: a confident word, or a title or name word (the
             # ring's ink lowers its confidence), on a line that runs out of the ring
