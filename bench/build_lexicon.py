@@ -4,6 +4,7 @@ Usage (from the repository root)::
 
     python bench/build_lexicon.py            # writes into lexicon/
     python bench/build_lexicon.py --out DIR
+    python bench/build_lexicon.py --long-words   # only lexicon/longwords.txt, from the folder
 
 Sources (each is used when present, and the file says which were):
   v  underthesea's Viet74K word list (in the installed underthesea package)
@@ -37,11 +38,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline import lm  # noqa: E402
+from pipeline import lm, longwords  # noqa: E402
 from pipeline.lexicon import (  # noqa: E402
     FILES,
     header,
     is_valid_syllable,
+    load_lexicon,
     normalize_phrase,
 )
 from pipeline.vietnamese import ToneStyle, nfc, place_tones  # noqa: E402
@@ -302,6 +304,7 @@ def build(out: Path, corpora: list[Path], held_out: list[Path], skip: str = "") 
         + "\n",
         encoding="utf-8",
     )
+    write_long_words(out)
     figures = {f"syllables_{k}": len(x) for k, x in sources.items()}
     figures.update(
         single_source_dropped=len(support) - len(every),
@@ -314,12 +317,23 @@ def build(out: Path, corpora: list[Path], held_out: list[Path], skip: str = "") 
     return figures
 
 
+def write_long_words(out: Path) -> None:
+    """Write the index of long words (pipeline.longwords) made from the folder's files."""
+    lex = load_lexicon(out)
+    text = longwords.index_text(lex, longwords.words_digest(out))
+    (out / longwords.FILE).write_text(text, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build the lexicon files; returns 0."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=REPO / "lexicon")
     ap.add_argument("--skip", default="", help="source letters to leave out, e.g. h")
+    ap.add_argument("--long-words", action="store_true", help="only write the index of long words")
     args = ap.parse_args(argv)
+    if args.long_words:
+        write_long_words(args.out)
+        return 0
     logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
     dev = REPO.parent / "shared" / "corpus" / "dev"
     held = lm_build.held_out_files(REPO / "bench" / "splits.json", dev)

@@ -197,6 +197,9 @@ class Lexicon:
     code_segments: Mapping[str, int]  # letter segments of document codes -> corpus count
     abbreviations_upper: Mapping[str, str]  # all-capital form -> abbreviation ("V/V": "V/v")
     case: Mapping[str, tuple[int, int]]  # syllable -> (capitalised, seen) after a small word
+    #: the folder the files were read from, where indexes made from them are kept
+    #: (:mod:`pipeline.longwords`); None for a lexicon made otherwise
+    folder: Path | None = None
 
     def capital_rate(self, syllable: str) -> float | None:
         """How often the corpus capitalises this syllable after a small-letter word in a
@@ -355,6 +358,7 @@ def load_lexicon(path: str | Path = DEFAULT_DIR) -> Lexicon:
         abbreviations_upper=MappingProxyType(
             {a.upper(): a for a in sorted(abbr) if a.upper() != a}
         ),
+        folder=root,
     )
 
 

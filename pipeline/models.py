@@ -15,13 +15,13 @@ documents it would change.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.channel import ChannelModel, load_channel
+from pipeline.filehash import content_hash
 from pipeline.lexicon import FILES, Lexicon, load_lexicon
 from pipeline.lm import LanguageModel, load_lm
 from pipeline.resources import ENV, data_dir
@@ -104,16 +104,5 @@ def _load(files: ModelFiles, stamp: tuple[tuple[str, int, int], ...]) -> Models:
 def model_hashes(files: ModelFiles | None = None) -> dict[str, str]:
     """A content hash of every model file, and ``VNOCR_DATA`` as set (for the fingerprint)."""
     f = files or model_files()
-    return {**_hashes(f, f.stamp()), ENV: os.environ.get(ENV, "")}
-
-
-@functools.lru_cache(maxsize=4)
-def _hashes(files: ModelFiles, stamp: tuple[tuple[str, int, int], ...]) -> dict[str, str]:
-    out = {}
-    for name, path in files.paths().items():
-        try:
-            with path.open("rb") as fh:
-                out[name] = hashlib.file_digest(fh, "sha256").hexdigest()[:16]
-        except OSError:
-            out[name] = "missing"
-    return out
+    hashes = {name: content_hash(path) for name, path in f.paths().items()}
+    return {**hashes, ENV: os.environ.get(ENV, "")}

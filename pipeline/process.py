@@ -40,6 +40,7 @@ from pipeline.preprocess import PreprocessConfig, config_settings, preprocess
 from pipeline.quality import QUALITY_THRESHOLD, low_pages, page_quality
 from pipeline.reread import read_again
 from pipeline.structure import structure
+from pipeline.tesseract import DIGIT_LANG, model_identity
 from pipeline.version import __version__
 
 log = logging.getLogger(__name__)
@@ -66,13 +67,26 @@ class PipelineConfig:
         return json.loads(json.dumps(asdict(self), default=_plain))
 
     def fingerprint(self) -> str:
-        """A short hash of the settings, vnocr's version and the model files' contents
-        (:func:`~pipeline.models.model_hashes`): outputs made under a different fingerprint
-        are out of date."""
+        """A short hash of the settings, vnocr's version and the contents of the model files
+        the outputs depend on (:func:`~pipeline.models.model_hashes`, and Tesseract's
+        :func:`~pipeline.tesseract.model_identity`): outputs made under a different
+        fingerprint are out of date."""
         blob = json.dumps(
-            {"version": __version__, **self.settings(), "models": model_hashes()}, sort_keys=True
+            {
+                "version": __version__,
+                **self.settings(),
+                "models": model_hashes(),
+                "tesseract": model_identity(self.tesseract_models()),
+            },
+            sort_keys=True,
         )
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def tesseract_models(self) -> tuple[str, ...]:
+        """The Tesseract models a document's reading loads: the OCR's, and the digit
+        model where handwritten figures are read again (pipeline.handdigits)."""
+        langs = tuple(self.ocr.lang.split("+"))
+        return (*langs, DIGIT_LANG) if self.columns and self.layout.hand_digits else langs
 
 
 def _plain(value: object) -> object:

@@ -16,12 +16,15 @@ import functools
 import logging
 import os
 import shlex
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from pipeline.document import Page
 from pipeline.errors import MissingDependencyError, OcrEngineError, OcrTimeoutError
+from pipeline.filehash import MISSING, content_hash
 from pipeline.io import PDF_DPI, PageImage
 from pipeline.ocr import OcrConfig, parse_tsv, to_page
 
@@ -61,6 +64,22 @@ def check_tesseract(lang: str = "vie") -> str:
                 f"installed: {', '.join(sorted(langs)) or 'none'}"
             )
     return version
+
+
+def model_identity(langs: Iterable[str]) -> dict[str, str]:
+    """Tesseract's and Leptonica's versions and a content hash of each named model, read
+    where this process's Tesseract reads them (``TESSDATA_PREFIX`` as it was when tesserocr
+    was loaded, else the built-in folder): part of the resume fingerprint, so that another
+    traineddata or Tesseract makes the outputs it read out of date."""
+    try:
+        tesserocr = _tesserocr()
+    except MissingDependencyError:
+        return {"tesseract": MISSING}
+    folder, _ = tesserocr.get_languages()
+    out = {"tesseract": " ".join(tesserocr.tesseract_version().split()[:3])}
+    for code in sorted(set(langs)):
+        out[f"{code}.traineddata"] = content_hash(Path(folder) / f"{code}.traineddata")
+    return out
 
 
 def _variables(extra: str) -> dict[str, str]:

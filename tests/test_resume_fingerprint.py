@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,6 +83,52 @@ def test_resume_redoes_documents_after_a_setting_or_a_model_file_changed(
     assert run(PipelineConfig()) == ["done"]
     assert default_models() is not before
     assert run(PipelineConfig()) == ["skipped"]
+
+
+@pytest.mark.tesseract
+def test_fingerprint_names_tesseract_models_by_content(tmp_path: Path) -> None:
+    """Each run is a new process, as each `vnocr run` is: tesserocr reads TESSDATA_PREFIX
+    once, at load."""
+    import tesserocr
+
+    system = Path(tesserocr.get_languages()[0])
+    tessdata = tmp_path / "tessdata"
+    tessdata.mkdir()
+    for code in ("vie", "eng"):
+        shutil.copy2(system / f"{code}.traineddata", tessdata)
+    first = _fingerprint(tessdata)
+    assert _fingerprint(tessdata) == first  # an unchanged setup: stable across runs
+    vie = tessdata / "vie.traineddata"
+    os.utime(vie, ns=(vie.stat().st_atime_ns, vie.stat().st_mtime_ns + 10**9))
+    assert _fingerprint(tessdata) == first  # touched, the same bytes: the same model
+    assert _fingerprint(system) == first  # the same models elsewhere
+    with vie.open("ab") as f:
+        f.write(b"\0")  # other bytes: another model as far as resuming can tell
+    other_vie = _fingerprint(tessdata)
+    shutil.copy2(system / "vie.traineddata", vie)
+    assert _fingerprint(tessdata) == first
+    with (tessdata / "eng.traineddata").open("ab") as f:
+        f.write(b"\0")  # the handwritten digits' model
+    assert len({first, other_vie, _fingerprint(tessdata)}) == 3
+    # without the second reading of handwritten digits, eng does not count
+    assert _fingerprint(tessdata, "layout=LayoutConfig(hand_digits=False)") == _fingerprint(
+        system, "layout=LayoutConfig(hand_digits=False)"
+    )
+
+
+def _fingerprint(tessdata: Path, settings: str = "") -> str:
+    """PipelineConfig(settings).fingerprint() in a new process reading ``tessdata``."""
+    code = (
+        "from pipeline.layout import LayoutConfig\n"
+        "from pipeline.process import PipelineConfig\n"
+        f"print(PipelineConfig({settings}).fingerprint())"
+    )
+    env = {**os.environ, "TESSDATA_PREFIX": f"{tessdata}/"}
+    proc = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
 
 
 def _data_copy(root: Path) -> Path:

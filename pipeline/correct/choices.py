@@ -8,18 +8,16 @@ its regime's channel table (:mod:`pipeline.correct.candidates`).
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from pipeline.channel import letter_key, marks
 from pipeline.correct.candidates import CACHE_MAX, Cands, make_cands, ranked
 from pipeline.correct.config import Mode, Regime
 from pipeline.correct.context import Corrector
-from pipeline.correct.tokens import Kind, Token, is_consonant_caps, is_letter_ref
+from pipeline.correct.tokens import Kind, Token, fold_word, is_consonant_caps, is_letter_ref
 from pipeline.lexicon import Lexicon, normalize_syllable
 from pipeline.lm import NUM_ID
-from pipeline.vietnamese import fold_key
+from pipeline.longwords import long_words
 
 TONES_ONLY = range(5)  # a syllable's other tones: the most "tone" candidates it has
 
@@ -151,10 +149,6 @@ def _with_word_spellings(
     return corr.cands.finish(scored + extra, me, own)
 
 
-#: Words of this many syllables or more are what :func:`term_cands` looks for.
-LONG_WORD = 3
-
-
 def term_cands(corr: Corrector, t: Token, cands: Cands, line: list[Token], k: int) -> Cands:
     """Another tone that completes a long word with the neighbours as read costs
     ``word_bonus`` less for every other syllable of that word ("Công thông tin điện tử"
@@ -166,10 +160,11 @@ def term_cands(corr: Corrector, t: Token, cands: Cands, line: list[Token], k: in
         return cands
     lex = corr.lex
     me = lex.normalize(t.core.lower())
-    index = long_words(lex.words)
+    index = long_words(lex)
     right = _read(lex, line, k + 1) if k + 1 < len(line) else ""
     left = _read(lex, line, k - 1) if k else ""
-    found = index.get((fold_key(me), right, 1), ()) + index.get((fold_key(me), left, -1), ())
+    fold = fold_word(me)
+    found = index.get(fold, right, 1) + index.get(fold, left, -1)
     bonus: dict[str, float] = {}
     for syl, j in found:
         start = k - j
@@ -202,30 +197,6 @@ def _spelled_by(lex: Lexicon, line: list[Token], start: int, syl: tuple[str, ...
     if any(x.trail for x in run[:-1]) or any(x.lead for x in run[1:]):
         return False
     return all(i == j or _read(lex, run, i) == s for i, s in enumerate(syl))
-
-
-@functools.lru_cache(maxsize=4)
-def long_words(
-    words: frozenset[str],
-) -> dict[tuple[str, str, int], tuple[tuple[tuple[str, ...], int], ...]]:
-    """The words of :data:`LONG_WORD` syllables or more, by (fold key of one syllable,
-    the syllable next to it, +1 for the one after it or -1 for the one before): (the
-    word's syllables, that syllable's place), so a token finds the words its neighbour
-    as read may share with it; built once a list."""
-    out: dict[tuple[str, str, int], list[tuple[tuple[str, ...], int]]] = {}
-    folded: dict[str, str] = {}  # a few thousand syllables make up every long word
-    for w in words:
-        if w.count(" ") < LONG_WORD - 1:
-            continue
-        syl = tuple(w.split(" "))
-        last = len(syl) - 1
-        for j, s in enumerate(syl):
-            f = folded.get(s)
-            if f is None:
-                f = folded[s] = fold_key(s)
-            key = (f, syl[j + 1], 1) if j < last else (f, syl[j - 1], -1)
-            out.setdefault(key, []).append((syl, j))
-    return {k: tuple(v) for k, v in out.items()}
 
 
 def _neighbour_forms(lex: Lexicon, nb: str, pair: str) -> tuple[str, ...]:

@@ -57,10 +57,10 @@ class Corrector:
 
     def warm(self) -> None:
         """Build now what the first page would otherwise build: the lexicon's index of
-        long words (:func:`~pipeline.correct.choices.long_words`)."""
-        from pipeline.correct.choices import long_words
+        long words (:func:`~pipeline.longwords.long_words`)."""
+        from pipeline.longwords import long_words
 
-        long_words(self.lex.words)
+        long_words(self.lex)
 
     def candidates(self, core: str, regime: str, drop: float | None = None) -> Cands:
         """Candidate syllables of a token under ``regime`` (see :class:`Candidates`)."""
