@@ -69,16 +69,15 @@ SIGNER_TITLES = (
     "CHỦ NHIỆM",
     "TỔNG THƯ KÝ",
 )
-#: The folded words of the signer's titles and of the T/M, TM., KT., Q., TL., TUQ. markers:
-#: what a signature block's title lines are made of.
-SIGNATURE_WORDS = frozenset(w for t in SIGNER_TITLES for w in fold_key(t).split()) | {
-    "pho",
-    "tm",
-    "kt",
-    "q",
-    "tl",
-    "tuq",
-}
+#: PHÓ (a deputy) and the T/M, TM., KT., Q., TL., TUQ. markers, in letters.
+SIGNATURE_MARKERS = ("PHÓ", "TM", "KT", "Q", "TL", "TUQ")
+#: The folded words of the signer's titles and of the markers: what a signature block's
+#: title lines are made of.
+SIGNATURE_WORDS = frozenset(
+    w for t in (*SIGNER_TITLES, *SIGNATURE_MARKERS) for w in fold_key(t).split()
+)
+#: The same words as printed, capitals and marks ("PHỢ" folds as "PHÓ" but is not one).
+TITLE_WORDS = frozenset(w for t in (*SIGNER_TITLES, *SIGNATURE_MARKERS) for w in t.split())
 
 
 def letters(text: str) -> str:

@@ -24,8 +24,9 @@ from pipeline.preprocess.components import connected
 from pipeline.structure.handwritten import Slot, hand_slots
 from pipeline.tesseract import DigitReader, digit_reader
 
-#: Only lines whose top is in this top share of the page are header lines.
-HEADER_SHARE = 0.35
+#: The header's number and date lines ("Số: ...", "ngày ... tháng ...") stand in this top
+#: share of the page: only lines whose top is there have their blanks read again.
+NUMBER_DATE_ZONE = 0.35
 #: Text heights (px) each cut-out is read at.
 HEIGHTS = (32, 48, 72)
 #: Of the 12 readings (HEIGHTS x the four binarisations), this many must be the same: on
@@ -53,7 +54,7 @@ def read_hand_digits(page: Page, pixels: np.ndarray, reader: DigitReader | None 
     lines = list(page.lines)
     changed = False
     for i, line in enumerate(lines):
-        if line.box is None or line.box.top > HEADER_SHARE * page.height:
+        if line.box is None or line.box.top > NUMBER_DATE_ZONE * page.height:
             continue
         new = line
         for slot in reversed(hand_slots(line.words)):  # from the right: indices stay valid

@@ -18,7 +18,8 @@ from pipeline.io import PageImage
 from pipeline.layout.pageink import PageInk
 from pipeline.layout.reread import Places, RereadConfig, merge, more_signature, places
 from pipeline.ocr import OcrEngine
-from pipeline.preprocess.rings import erase_ring
+from pipeline.preprocess.rings import Ring, erase_ring
+from pipeline.preprocess.sealmask import INK_LEVEL, SealStrokes, mask_seal, seal_strokes
 
 #: Gray level above which a row read through a light (red or purple) seal is painted
 #: white: the seal's ink scanned in gray lies at ~75-190, the print's strokes below.
@@ -65,16 +66,35 @@ def read_again(
             twins.items, read_places(twins, pixels, engine, page, erase=True), strict=True
         ):
             found[id(place)] = more_signature(found[id(place)], words)
+    # every row through a dark seal is read once more with the seal's own ink (ring
+    # strokes, legend, stars) painted out and the print across it kept; again the reading
+    # with more of the signature block is kept
+    masked = Places(
+        tuple(p for p in todo.items if p.ring is not None and not p.light_seal), todo.line_height
+    )
+    if masked.items:
+        for place, words in zip(
+            masked.items, read_places(masked, pixels, engine, page, mask=True), strict=True
+        ):
+            found[id(place)] = more_signature(found[id(place)], words)
     return merge(page, todo, [found[id(p)] for p in todo.items], config)
 
 
 def read_places(
-    todo: Places, pixels: np.ndarray, engine: OcrEngine, page: Page, *, erase: bool = False
+    todo: Places,
+    pixels: np.ndarray,
+    engine: OcrEngine,
+    page: Page,
+    *,
+    erase: bool = False,
+    mask: bool = False,
 ) -> list[list[Word]]:
     """Words of each place, in page coordinates, from one OCR call on a strip of them;
     ``erase``: with the ring of each place marked ``erase_ring`` painted out, and the
-    light ink of each marked ``light_seal``."""
+    light ink of each marked ``light_seal``; ``mask``: with the seal's own ink of each
+    place through a ring painted out (:func:`pipeline.preprocess.sealmask.mask_seal`)."""
     gray = pixels.mean(axis=2).astype(np.uint8) if pixels.ndim == 3 else pixels
+    strokes: dict[Ring, SealStrokes] = {}
     height, width = gray.shape
     margin = int(todo.line_height)
     clipped = [
@@ -92,6 +112,10 @@ def read_places(
             patch = erase_ring(patch, place.ring, b.left, b.top)
         if erase and place.light_seal:
             patch = np.where(patch > PRINT_LEVEL, 255, patch).astype(np.uint8)
+        if mask and place.ring is not None and place.band is not None:
+            if place.ring not in strokes:
+                strokes[place.ring] = seal_strokes(gray < INK_LEVEL, place.ring)
+            patch = mask_seal(patch, strokes[place.ring], b.left, b.top, place.band)
         strip[y : y + b.height, margin : margin + b.width] = patch
         slots.append((y, b.height))
         y += b.height + margin

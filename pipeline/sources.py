@@ -228,7 +228,8 @@ def _scan(chunks: Iterable[bytes], codec: str, legacy: bool = True) -> str | Non
 
 def _encoding(chunks: Callable[[], Iterable[bytes]], name: str) -> tuple[str, str | None]:
     """(codec, legacy encoding or None) of a text given as a re-readable run of chunks:
-    UTF-8/16/32 by BOM, UTF-8, UTF-16 without BOM, TCVN3 or VNI, tried in that order."""
+    UTF-8/16/32 by BOM, UTF-16 without BOM (told by the NULs of its first 4 KB), UTF-8,
+    TCVN3 or VNI, tried in that order."""
     head = b"".join(_first(chunks(), 4096))
     for bom, codec in _BOMS:
         if head.startswith(bom):
@@ -238,16 +239,18 @@ def _encoding(chunks: Callable[[], Iterable[bytes]], name: str) -> tuple[str, st
                 raise InputFileError(
                     f"{name}: has a {codec} byte-order mark but is not {codec}"
                 ) from e
-    try:
-        return "utf-8", _scan(chunks(), "utf-8")
-    except UnicodeDecodeError:
-        pass
+    # UTF-16 before UTF-8: ASCII-only or NFD text in UTF-16 is all bytes below 0x80, valid
+    # UTF-8 that would read with a NUL beside every letter (no UTF-8 text holds NULs)
     utf16 = _bomless_utf16(head)
     if utf16:
         try:
             return utf16, _scan(chunks(), utf16, legacy=False)
         except UnicodeDecodeError:
             pass
+    try:
+        return "utf-8", _scan(chunks(), "utf-8")
+    except UnicodeDecodeError:
+        pass
     if not any(b"\x00" in chunk for chunk in chunks()):
         kind = _scan(chunks(), "latin-1")
         if kind:
@@ -268,7 +271,7 @@ def _first(chunks: Iterable[bytes], n: int) -> Iterator[bytes]:
 
 
 def decode_text(data: bytes, name: str = "text") -> str:
-    """Decode a text file's bytes to Unicode NFC (UTF-8/16/32 by BOM, UTF-8, UTF-16, TCVN3, VNI).
+    """Decode a text file's bytes to Unicode NFC (UTF-8/16/32 by BOM, UTF-16, UTF-8, TCVN3, VNI).
 
     Raises InputFileError naming ``name`` when the bytes are none of these.
     """

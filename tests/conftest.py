@@ -47,3 +47,16 @@ def scan_pdf_doc():  # noqa: ANN201 - (Path, Document)
 def fax_tif_doc():  # noqa: ANN201 - (Path, Document)
     """The sample fax TIFF (two CCITT G4 pages) and its recorded Document."""
     return recorded("cong-van-so.fax")
+
+
+@pytest.fixture(scope="session")
+def corr():  # noqa: ANN201 - a pipeline.correct.Corrector
+    """The Corrector of the shipped models and default settings, one for the whole run.
+
+    Tests read it and never change its models or settings; what they do change, its
+    per-token caches (``memo``), by design gives the same corrections whatever was
+    corrected before (test_correct's test_word_spellings_follow_the_candidates_they_extend),
+    so one Corrector serves every module."""
+    from pipeline.correct import Corrector
+
+    return Corrector()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from correcting import fixed
 
 from pipeline.correct import CorrectConfig, Corrector, correct_text
 from pipeline.correct.cache import free_spans, page_bonus, window
@@ -21,11 +22,6 @@ Việc sao, chụp tài liệu bí mật nhà nước phải ghi rõ độ mật
 
 
 @pytest.fixture(scope="module")
-def corr() -> Corrector:
-    return Corrector()
-
-
-@pytest.fixture(scope="module")
 def no_cache(corr: Corrector) -> Corrector:
     return Corrector(corr.lex, corr.lm, corr.channel, CorrectConfig(cache_weight=0.0))
 
@@ -35,7 +31,7 @@ def test_a_page_that_repeats_its_term_gets_it_back_where_the_corpus_alone_does_n
 ) -> None:
     stripped = strip_marks(SECRETS)
     before = correct_text(stripped, corrector=no_cache).text
-    after = correct_text(stripped, corrector=corr).text
+    after = fixed(stripped, corr)
     assert before.count("độ mật") == 2  # "thay đổi do mất", "ghi rõ do mất" without the page
     assert after.count("độ mật") == 4
     assert "tại nơi an toàn" in after  # the page's "Tài liệu", "nội dung" do not leak

@@ -6,18 +6,10 @@ paper size whose letter grew one from its digit."""
 from __future__ import annotations
 
 import pytest
+from correcting import fixed
 
 from pipeline.correct import Corrector, correct_text
 from pipeline.correct.spelled import SPELLED
-
-
-@pytest.fixture(scope="module")
-def corr() -> Corrector:
-    return Corrector()
-
-
-def _fix(text: str, corr: Corrector) -> str:
-    return correct_text(text, corrector=corr).text
 
 
 @pytest.mark.parametrize(
@@ -29,7 +21,7 @@ def _fix(text: str, corr: Corrector) -> str:
     ],
 )
 def test_a_spelled_number_before_its_digits_is_kept(kept: str, corr: Corrector) -> None:
-    assert _fix(kept, corr) == kept
+    assert fixed(kept, corr) == kept
 
 
 def test_a_spelled_number_misread_takes_the_word_of_its_digits(corr: Corrector) -> None:
@@ -37,14 +29,14 @@ def test_a_spelled_number_misread_takes_the_word_of_its_digits(corr: Corrector) 
     assert r.text == "trong thời hạn sáu (06) tháng kể từ ngày"
     assert [c.reason for c in r.corrections] == [SPELLED]
     # digits that no tone of the word names: the word is left to the search
-    assert _fix("sau 06 tháng kể từ ngày", corr) == "sau 06 tháng kể từ ngày"
+    assert fixed("sau 06 tháng kể từ ngày", corr) == "sau 06 tháng kể từ ngày"
 
 
 def test_a_paper_size_keeps_its_letter(corr: Corrector) -> None:
     """ "A0" was "An0": the search read the 0 as an n, then the digit was put back."""
     for kept in ("hệ số ở loại A0 lớn hơn hệ số", "in trên khổ giấy A4 theo quy định"):
-        assert _fix(kept, corr) == kept
-    assert _fix("tại Hà Nôi1 và", corr) == "tại Hà Nội1 và"  # marks of the word still change
+        assert fixed(kept, corr) == kept
+    assert fixed("tại Hà Nôi1 và", corr) == "tại Hà Nội1 và"  # marks of the word still change
 
 
 _HEADER = (
@@ -73,8 +65,8 @@ def test_the_header_code_takes_the_year_the_document_prints() -> None:
 def test_a_tone_that_completes_a_long_term_with_the_words_as_read(corr: Corrector) -> None:
     """Real tune page bn-syt-cv-2021: "Công thông tin điện tử" read for "Cổng ...": the
     LM gains 1.06 where the lost hook costs 3.2; four neighbours spell the term."""
-    got = _fix("Công thông tin điện tử Sở Y tế Bắc Ninh", corr)
+    got = fixed("Công thông tin điện tử Sở Y tế Bắc Ninh", corr)
     assert got == "Cổng thông tin điện tử Sở Y tế Bắc Ninh"
     # the term cut by punctuation, or not completed by the neighbours: no bonus
     for kept in ("công tác thông tin điện tử", "Công, thông tin điện tử của Sở"):
-        assert _fix(kept, corr) == kept
+        assert fixed(kept, corr) == kept

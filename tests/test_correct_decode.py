@@ -20,11 +20,6 @@ from pipeline.lm import BOS_ID, EOS_ID, LanguageModel
 WIDTH = 16
 
 
-@pytest.fixture(scope="module")
-def corr() -> Corrector:
-    return Corrector()
-
-
 def plain_beam(lm: LanguageModel, sent: list[Cands], beam: int) -> list[int]:
     """One sentence, one state at a time: extensions best first (ties: earlier state,
     then earlier candidate), the first of each (previous word, candidate) kept, ``beam``

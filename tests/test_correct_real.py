@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from correcting import fixed
 
 from pipeline.correct import Corrector, correct_text
 from pipeline.correct.command import main as correct_main
@@ -17,15 +18,6 @@ from pipeline.structure import structure
 
 REPO = Path(__file__).resolve().parent.parent
 DEV = REPO.parent / "shared" / "corpus" / "dev"
-
-
-@pytest.fixture(scope="module")
-def corr() -> Corrector:
-    return Corrector()
-
-
-def _fix(text: str, corr: Corrector) -> str:
-    return correct_text(text, corrector=corr).text
 
 
 @pytest.mark.parametrize(
@@ -38,7 +30,7 @@ def _fix(text: str, corr: Corrector) -> str:
     ],
 )
 def test_letters_inside_numbers_are_digits(raw: str, want: str, corr: Corrector) -> None:
-    assert _fix(raw, corr) == want
+    assert fixed(raw, corr) == want
 
 
 def test_number_lookalike_leaves_words_and_roman_numbers() -> None:
@@ -56,12 +48,12 @@ def test_number_lookalike_leaves_words_and_roman_numbers() -> None:
     ],
 )
 def test_a_needed_digit_is_never_deleted(kept: str, corr: Corrector) -> None:
-    assert _fix(kept, corr) == kept
+    assert fixed(kept, corr) == kept
 
 
 def test_digit_that_stands_for_a_letter_may_go(corr: Corrector) -> None:
-    assert _fix("S6 liệu báo cáo", corr) == "Số liệu báo cáo"
-    assert _fix("I1. NHIỆM VỤ", corr) == "II. NHIỆM VỤ"
+    assert fixed("S6 liệu báo cáo", corr) == "Số liệu báo cáo"
+    assert fixed("I1. NHIỆM VỤ", corr) == "II. NHIỆM VỤ"
 
 
 def test_no_digit_deleted_on_held_out_text(corr: Corrector) -> None:
@@ -88,7 +80,7 @@ def test_no_digit_deleted_on_held_out_text(corr: Corrector) -> None:
     ],
 )
 def test_official_abbreviations_run_together_are_kept(kept: str, corr: Corrector) -> None:
-    assert _fix(kept, corr) == kept
+    assert fixed(kept, corr) == kept
 
 
 def test_capital_syllables_are_no_abbreviation_compound(corr: Corrector) -> None:
@@ -101,11 +93,11 @@ def test_list_end_only_in_the_lists_own_style(corr: Corrector) -> None:
         "1. Bộ A thực hiện việc kiểm tra;\n2. Bộ B thực hiện,\n3. Bộ C thực hiện.\n"
         "Nơi nhận:\n- Như trên,\n- Bộ Tài chính,\n- Lưu: VT."
     )
-    got = _fix(text, corr)
+    got = fixed(text, corr)
     assert "2. Bộ B thực hiện;" in got  # the list ends its items with ";"
     assert "- Như trên,\n- Bộ Tài chính," in got  # a recipient list set with commas
     first = "a) Nội dung thứ nhất,\nb) Nội dung thứ hai."
-    assert _fix(first, corr) == first  # no item ended yet: no stop to copy
+    assert fixed(first, corr) == first  # no item ended yet: no stop to copy
 
 
 def test_vnocr_correct_writes_the_numbering_repairs(
@@ -148,7 +140,7 @@ def test_structure_stage_writes_numbering_repairs_into_the_words() -> None:
     ],
 )
 def test_pieces_and_lookalikes_of_real_pages(raw: str, want: str, corr: Corrector) -> None:
-    assert _fix(raw, corr).startswith(want)
+    assert fixed(raw, corr).startswith(want)
 
 
 @pytest.mark.parametrize(
@@ -160,7 +152,7 @@ def test_pieces_and_lookalikes_of_real_pages(raw: str, want: str, corr: Correcto
     ],
 )
 def test_letters_and_codes_that_stay(kept: str, corr: Corrector) -> None:
-    assert _fix(kept, corr) == kept
+    assert fixed(kept, corr) == kept
 
 
 def test_dropped_stray_letter_is_logged_and_undone(corr: Corrector) -> None:
@@ -188,7 +180,7 @@ def test_a_code_misread_once_is_read_as_its_other_readings(corr: Corrector) -> N
 
 def test_two_codes_each_printed_once_stay(corr: Corrector) -> None:
     text = "Nghị định số 15/2020/NĐ-CP và Nghị định số 15/2022/NĐ-CP, Nghị định số 16/2020/NĐ-CP"
-    assert _fix(text, corr) == text
+    assert fixed(text, corr) == text
 
 
 def _pages(*texts: str) -> Document:
@@ -271,7 +263,7 @@ def test_batch_assembly_repairs_codes_across_pages(corr: Corrector) -> None:
     ],
 )
 def test_dates_and_numbers_against_their_form(raw: str, want: str, corr: Corrector) -> None:
-    assert _fix(raw, corr).startswith(want)
+    assert fixed(raw, corr).startswith(want)
 
 
 @pytest.mark.parametrize(
@@ -285,7 +277,7 @@ def test_dates_and_numbers_against_their_form(raw: str, want: str, corr: Correct
     ],
 )
 def test_dates_that_stay(kept: str, corr: Corrector) -> None:
-    assert _fix(kept, corr) == kept
+    assert fixed(kept, corr) == kept
 
 
 @pytest.mark.parametrize(
@@ -298,7 +290,7 @@ def test_dates_that_stay(kept: str, corr: Corrector) -> None:
     ],
 )
 def test_a_sign_inside_a_word_is_a_letter(raw: str, want: str, corr: Corrector) -> None:
-    assert _fix(raw, corr) == want
+    assert fixed(raw, corr) == want
 
 
 @pytest.mark.parametrize(
@@ -319,23 +311,24 @@ def test_a_sign_inside_a_word_is_a_letter(raw: str, want: str, corr: Corrector) 
 def test_markless_text_read_as_the_lm_reads_its_corpus(
     raw: str, want: str, corr: Corrector
 ) -> None:
-    assert _fix(raw, corr).startswith(want)
+    assert fixed(raw, corr).startswith(want)
 
 
 def test_tu_in_body_text_stays_an_abbreviation(corr: Corrector) -> None:
-    out = _fix("Ban Thuong vu TU chi dao cac co quan ve thue VAT", corr)
+    out = fixed("Ban Thuong vu TU chi dao cac co quan ve thue VAT", corr)
     assert " TU " in out and out.endswith("VAT")
 
 
 def test_capitals_repeated_on_the_page_are_an_abbreviation(corr: Corrector) -> None:
     text = "Thỏa thuận công nhận lẫn nhau\n(MRA)\nCác MRA được ký kết; MRA có hiệu lực."
-    assert _fix(text, corr) == text
-    assert _fix("các cơ quan và HHIỆN tốt", corr) == "các cơ quan và hiện tốt"  # once: a misreading
+    assert fixed(text, corr) == text
+    # once: a misreading
+    assert fixed("các cơ quan và HHIỆN tốt", corr) == "các cơ quan và hiện tốt"
 
 
 def test_words_with_a_slash_are_read_by_the_lm(corr: Corrector) -> None:
     # "định/công": the LM sees "cố định" and "công cụ", not a word it does not know
-    out = _fix("thanh lý tài sản có định/công cụ dụng cụ lâu bền/vật liệu thu hồi", corr)
+    out = fixed("thanh lý tài sản có định/công cụ dụng cụ lâu bền/vật liệu thu hồi", corr)
     assert out == "thanh lý tài sản cố định/công cụ dụng cụ lâu bền/vật liệu thu hồi"
 
 
@@ -382,11 +375,11 @@ def test_capital_line_with_one_lost_mark() -> None:
     ],
 )
 def test_markless_ocr_signs_for_marks(raw: str, want: str, corr: Corrector) -> None:
-    assert _fix(raw, corr) == want
+    assert fixed(raw, corr) == want
 
 
 def test_capitals_between_capitals_stay(corr: Corrector) -> None:
-    assert _fix("BO TU PHAP", corr) == "BỘ TƯ PHÁP"
+    assert fixed("BO TU PHAP", corr) == "BỘ TƯ PHÁP"
 
 
 @pytest.mark.parametrize(
@@ -400,15 +393,15 @@ def test_capitals_between_capitals_stay(corr: Corrector) -> None:
     ],
 )
 def test_code_shapes_repaired(raw: str, want: str, corr: Corrector) -> None:
-    assert _fix(raw, corr) == want
+    assert fixed(raw, corr) == want
 
 
 @pytest.mark.parametrize("kept", ["năm 2025/2026 học", "mã 2710.19.20 và", "Công văn 12/CT-TTg"])
 def test_code_shapes_that_stay(kept: str, corr: Corrector) -> None:
-    assert _fix(kept, corr) == kept
+    assert fixed(kept, corr) == kept
 
 
 def test_list_letter_after_d_is_d_stroke(corr: Corrector) -> None:
-    out = _fix("doi tuong quy dinh tai cac diem a, b, c, d va d khoan 3 Dieu 12", corr)
+    out = fixed("doi tuong quy dinh tai cac diem a, b, c, d va d khoan 3 Dieu 12", corr)
     assert out == "đối tượng quy định tại các điểm a, b, c, d và đ khoản 3 Điều 12"
-    assert _fix("tại điểm c và d khoản 1", corr) == "tại điểm c và d khoản 1"
+    assert fixed("tại điểm c và d khoản 1", corr) == "tại điểm c và d khoản 1"

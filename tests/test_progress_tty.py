@@ -1,9 +1,9 @@
 """The progress bar as a user sees it: ``vnocr run`` in a real 60-column terminal (tmux).
 
 tmux runs the command in a pseudo-terminal and keeps the screen as a terminal would draw
-it; ``capture-pane`` reads that screen back. The run has a good page, a three-page TIFF
-whose middle page is too small to read (the document fails after a page was read) and a
-file that is not an image at all.
+it; ``capture-pane`` reads that screen back. The run has good one-page documents, a
+three-page TIFF whose middle page is too small to read (the document fails after a page
+was read) and a file that is not an image at all.
 """
 
 from __future__ import annotations
@@ -38,11 +38,12 @@ về lịch tiếp công dân
 BAR_ROW = re.compile(r"(documents|pages)\s.*?(\d+)/(\d+)")
 
 
-def _inputs(root: Path) -> Path:
+def _inputs(root: Path, good: int) -> Path:
+    """``good`` one-page documents, the torn TIFF and the file that is not an image."""
     scans = root / "scans"
-    pages = synthesize(TEXT, "clean", seed=3)
-    write_pages(pages, scans, "good", fmt="png")
-    page = np.asarray(Image.open(next(scans.glob("good*.png"))).convert("L"))
+    for i in range(good):
+        write_pages(synthesize(TEXT, "clean", seed=3 + i), scans, f"good{i}", fmt="png")
+    page = np.asarray(Image.open(scans / "good0-p1.png").convert("L"))
     frames = [Image.fromarray(page), Image.fromarray(page[:10, :10]), Image.fromarray(page)]
     frames[0].save(scans / "torn.tif", save_all=True, append_images=frames[1:])
     (scans / "notes.png").write_text("không phải ảnh\n", encoding="utf-8")
@@ -73,7 +74,10 @@ class Tmux:
 
 
 def test_bar_in_a_60_column_terminal(tmp_path: Path) -> None:
-    scans = _inputs(tmp_path)
+    """6 good documents: with workers that start ready, one was read within a screen poll
+    or two (0.6 s a page), so a run could end before the rows were seen to move."""
+    n = 6
+    scans = _inputs(tmp_path, n)
     tmux = Tmux(tmp_path / "tmux.sock")
     run = [sys.executable, "-m", "pipeline", "run", str(scans), "-o", str(tmp_path / "out")]
     tmux.start(f"{shlex.join([*run, '-j', '2'])}; echo EXIT=$?; sleep 300")
@@ -122,7 +126,8 @@ def test_bar_in_a_60_column_terminal(tmp_path: Path) -> None:
     assert not any(BAR_ROW.search(x) or "━" in x for x in final), final
     assert "EXIT=4" in text
     assert "torn.tif page 2: image too small" in text
-    assert re.search(r"vnocr: 1 of 3 files done \(0 up to date\), 2 failed; 1 page read", text)
+    summary = rf"vnocr: {n} of {n + 2} files done \(0 up to date\), 2 failed; {n} pages read"
+    assert re.search(summary, text)
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])

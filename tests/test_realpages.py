@@ -18,7 +18,9 @@ from pipeline.io import load_page
 from pipeline.preprocess import preprocess
 from pipeline.preprocess.frames import hollow_rectangles, ruling
 from pipeline.structure import parse
-from pipeline.structure.closing import known_position
+from pipeline.structure.closing import known_position, parse_closing
+from pipeline.structure.lines import SrcLine
+from pipeline.titleforms import repair_title, title_form
 
 SCANNED2 = Path(__file__).resolve().parent.parent.parent / "shared" / "real" / "scanned2"
 
@@ -463,3 +465,50 @@ def test_a_body_name_going_on_with_ve_on_its_next_line_is_one_issuer() -> None:
     assert (h.parent_issuer, h.issuer) == ("", "ỦY BAN QUỐC GIA VỀ NGƯỜI CAO TUỔI VIỆT NAM")
     h = parse("BỘ TÀI CHÍNH\nVỤ PHÁP CHẾ\nSố: 1/VPC\n").header  # two bodies stay two
     assert h is not None and (h.parent_issuer, h.issuer) == ("BỘ TÀI CHÍNH", "VỤ PHÁP CHẾ")
+
+
+@pytest.mark.parametrize(
+    ("block", "want", "position"),
+    [
+        # readings of title rows under a black seal (bench/seal_bench.py, tuning seeds)
+        ("KT CỤC TRƯỞNG\nPHÓ CỤC TRƯỞNG\n\nChu Đức Thủy", ("KT. CỤC TRƯỞNG",), "PHÓ CỤC TRƯỞNG"),
+        ("TM. ỦY BAN ÂN ÂN\nCHỦ TỊCH\n\nLục Hữu Mạnh Đạt", ("TM. ỦY BAN NHÂN DÂN",), "CHỦ TỊCH"),
+        ("“TM BARNHƯỜNG VỤ\nBÍ THƯ\n\nHuỳnh Thị Dũng", ("TM. BAN THƯỜNG VỤ",), "BÍ THƯ"),
+        ("T/M BAN THUONG VU\nBÍ THƯ\n\nHuỳnh Thị Dũng", ("T/M BAN THƯỜNG VỤ",), "BÍ THƯ"),
+        ("KT:-BÕỘ2YRƯỞNG\nZG THỪ TRƯỞNG\n\nTạ Thanh Khải", ("KT. BỘ TRƯỞNG",), "THỨ TRƯỞNG"),
+        ("GIÁM ĐỐC\n“Ôn PHÓ GIÁM ĐỐC\n\nĐoàn Quốc Thắng", ("KT. GIÁM ĐỐC",), "PHÓ GIÁM ĐỐC"),
+        # the KT. line read as the end of the title alone, the PHÓ under the ring
+        ("TRƯỞNG\nÍl©í CỤCWRƯỞNG\n\nQuách Xuân Kim Nam", ("KT. CỤC TRƯỞNG",), "PHÓ CỤC TRƯỞNG"),
+        # a deputy's title takes no marker: "TK T.H( TRƯỞNG" (15557_p1) is THỨ TRƯỞNG
+        ("KT. BỘ TRƯỞNG\nTK T.H( TRƯỞNG\n\nĐỗ Thành Trung", ("KT. BỘ TRƯỞNG",), "THỨ TRƯỞNG"),
+        # a line that is a title as printed keeps what follows its title
+        ("GIÁM ĐỐC SỞ\n\nNguyễn Văn An", (), "GIÁM ĐỐC SỞ"),
+        ("TM. THƯỜNG TRỰC ỦY BAN\nCHỦ NHIỆM\n\nNguyễn Đắc Vinh", ("TM. THƯỜNG TRỰC ỦY BAN",), "CHỦ NHIỆM"),
+    ],
+)
+def test_signature_title_read_through_a_seal_is_set_right(
+    block: str, want: tuple[str, ...], position: str
+) -> None:
+    # as layout gives them: the signature block's lines in the right column
+    lines = [SrcLine("Nơi nhận:", column="left"), SrcLine("- Lưu: VT.", column="left")]
+    lines += [SrcLine(t, line=k, column="right") for k, t in enumerate(block.split("\n")) if t]
+    sig = parse_closing(lines, 0).signature
+    assert sig is not None
+    assert (sig.on_behalf, sig.position) == (want, position)
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        "BA ÂN ÂN",  # too little of "TM. ỦY BAN NHÂN DÂN" read
+        "ỦY BAN NHÂN DÂN",  # no marker read: none is added
+        "VẦN PHÒNG",  # the end of CHÁNH VĂN PHÒNG
+        "T.C ữ TỊCH",  # KT./TL./Q. CHỦ TỊCH alike: the marker is not guessed
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "QUYẾT ĐỊNH",
+        "Theo đề nghị của Chánh Văn phòng",
+    ],
+)
+def test_no_title_form_is_made_up(read: str) -> None:
+    assert title_form(read) in ("", "CHỦ TỊCH")
+    assert not repair_title(read).startswith(("TM.", "KT.", "TL.", "Q."))

@@ -89,6 +89,26 @@ def test_unicode_encodings(encode, tmp_path: Path) -> None:
     assert read_source(f) == TEXT
 
 
+#: Over 4 KB of ASCII in UTF-16: the BOM-less guess sees only this head.
+_ASCII = "Quyet dinh so 12/2024/QD-UBND ve viec ban hanh quy che lam viec.\n" * 40
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(
+    "text",
+    [_ASCII, _ASCII + TEXT, unicodedata.normalize("NFD", TEXT), TEXT],
+    ids=["ascii-only", "ascii-head-then-vietnamese", "nfd", "nfc"],
+)
+def test_utf16_without_bom(text: str, codec: str, tmp_path: Path) -> None:
+    """ASCII-only and NFD text in UTF-16 is all bytes below 0x80, which is valid UTF-8:
+    it was read as UTF-8 with a NUL beside every letter."""
+    f = tmp_path / "source.txt"
+    f.write_bytes(text.encode(codec))
+    want = unicodedata.normalize("NFC", text)
+    assert read_source(f) == want
+    assert decode_text(text.encode(codec)) == want
+
+
 def test_legacy_bytes(tmp_path: Path) -> None:
     f = tmp_path / "old.txt"
     f.write_bytes(TCVN3_MOJIBAKE.encode("latin-1"))

@@ -152,6 +152,16 @@ def test_symbol_parts(symbol: str, parts: tuple) -> None:
     assert parse_symbol(symbol) == parts
 
 
+@pytest.mark.parametrize("blank", ["…", "....", "__", "_", "-", "--"])
+def test_a_blank_left_for_the_pen_is_no_value_whatever_it_is_printed_as(blank: str) -> None:
+    """Dots, an ellipsis, underscores or a dash where the number and the day and month are
+    to be written in: the same empty blank (no number, no date, nothing unreadable)."""
+    text = f"BỘ TÀI CHÍNH\nSố: {blank} /2025/TT-BTC\nHà Nội, ngày {blank} tháng {blank} năm 2025\n"
+    h = parse(text).header
+    assert h is not None
+    assert (h.symbol, h.number, h.year, h.date, h.unreadable) == ("/2025/TT-BTC", "", 2025, "", ())
+
+
 def test_merged_header_columns_split_by_pattern() -> None:
     assert split_columns("HUYỆN ỦY SƠN HÀ Sơn Hà, ngày 20 tháng 8 năm 2024") == [
         "HUYỆN ỦY SƠN HÀ",

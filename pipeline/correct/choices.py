@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.channel import letter_key
-from pipeline.correct.candidates import CACHE_MAX, Cands, make_cands
+from pipeline.channel import letter_key, marks
+from pipeline.correct.candidates import CACHE_MAX, Cands, make_cands, ranked
 from pipeline.correct.config import Mode, Regime
 from pipeline.correct.context import Corrector
 from pipeline.correct.tokens import Kind, Token, fold_word, is_consonant_caps, is_letter_ref
@@ -287,6 +287,47 @@ def caps_doubt(corr: Corrector, t: Token, cands: Cands) -> Cands:
     """Cheaper alternatives for a known syllable in a line of capitals: their marks are
     small and crowded, and a dot below or a hook is lost more often ("BỆNH VIÊN")."""
     return _cheaper(corr, t, cands, corr.config.caps_boost)
+
+
+def caps_marks(corr: Corrector, t: Token, cands: Cands) -> Cands:
+    """Every other marking of a capital word's letters above them (tone, circumflex,
+    breve) as a candidate, ``caps_boost`` cheaper than its channel cost: in a line of
+    capitals the letters stand tall and are read right, the marks over them are small and
+    crowded, so a wrong one is the likely slip ("VẺ NGƯỜI CAO TUỔI" for "VỀ"). The channel
+    table alone ranks letter changes ("lẻ", "đẻ") before a second mark and leaves such
+    spellings out of the list. The horn of Ư/Ơ and the bar of Đ are part of the letter's
+    shape, as large as it: they stay as read."""
+    low = t.core.lower()
+    alts = [
+        s for s in corr.lex.candidates(low) if s not in cands.words and _shaped(s) == _shaped(low)
+    ]
+    if not alts:
+        return cands
+    key = (id(cands), "caps")
+    memo = corr.memo.doubt
+    got = memo.get(key)
+    if got is None or got[0] is not cands:
+        cfg = corr.config
+        table = corr.channel[Regime.VIE]
+        extra = [max(table.cost(s, low) - cfg.caps_boost, cfg.doubt_floor) for s in alts]
+        words = cands.words + tuple(alts)
+        ids = np.concatenate([cands.ids, [corr.lm.id(s) for s in alts]]).astype(np.int64)
+        cost = np.concatenate([cands.cost, extra])
+        # the search takes ``width`` a position: the likeliest, and the token as read
+        rank = ranked(cost, np.array([corr.lex.logprior(w) for w in words]))
+        rank[[w in (low, corr.lex.normalize(low)) for w in words]] = -np.inf
+        keep = np.sort(np.argsort(rank, kind="stable")[: corr.width])
+        words = tuple(words[i] for i in keep)
+        if len(memo) >= CACHE_MAX:
+            memo.clear()
+        got = memo[key] = (cands, make_cands(words, ids[keep], cost[keep], corr.width))
+    return got[1]
+
+
+def _shaped(word: str) -> frozenset[tuple[int, str]]:
+    """The horns and bars of ``word``'s letters (ư ơ đ), by letter index
+    (:func:`~pipeline.channel.marks`)."""
+    return frozenset(m for m in marks(word)[1] if m[1] in ("horn", "stroke"))
 
 
 def _cheaper(corr: Corrector, t: Token, cands: Cands, boost: float) -> Cands:

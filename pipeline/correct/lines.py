@@ -11,6 +11,7 @@ from pipeline.correct.candidates import Cands, tone_drop_cost
 from pipeline.correct.choices import (
     TONES_ONLY,
     caps_doubt,
+    caps_marks,
     doubt,
     fixed_cands,
     term_cands,
@@ -256,6 +257,8 @@ def _position(
     if mode == Mode.GOOD and len(c.words) <= 1 + len(TONES_ONLY) and t.kind == Kind.WORD:
         c = word_cands(corr, t, c, line, k)
         c = term_cands(corr, t, c, line, k)
+    if capitals and regime == Regime.VIE and mode != Mode.RESTORE and t.kind == Kind.WORD:
+        c = caps_marks(corr, t, c)
     if t.conf is not None and regime == Regime.VIE and len(c.words) > 1:
         c = doubt(corr, t, c)
     if capitals and mode == Mode.GOOD and t.kind == Kind.WORD and len(c.words) > 1:

@@ -12,10 +12,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from pipeline.anatomy import is_signature_word
+from pipeline.anatomy import is_signature_word, letters
 from pipeline.document import Box, Line, Word, enclosing
 from pipeline.layout.geometry import Frame, centred_in, split_line
 from pipeline.layout.pageink import HALF, STAMP_HEIGHT, STAMP_WIDTH, PageInk
+from pipeline.titleforms import title_form
 from pipeline.vietnamese import fold_key
 
 #: E-signature overlays of government PDFs ("Ký bởi: ...", "Thời gian ký: ...") and the
@@ -36,6 +37,10 @@ _STAMP_LINE = re.compile(r"(Chuyển\s*:|Lưu\s*hồ\s*sơ\s*số|^Số\s*:?\s*$
 #: A line that is only a number ("5", "12.", "- 3 -", "b)"): a page or item number.
 _NUMBER_ONLY = re.compile(r"^[-–—(\s]*(\d{1,3}[.)]?|[a-zđ][.)])[-–—\s]*$")
 
+#: A routing note is typed into the header, beside the issuer's column: only lines whose
+#: top is in this top share of the page are looked at. (handdigits.NUMBER_DATE_ZONE has
+#: the same value, set on other pages for another rule: one may change without the other.)
+NOTE_ZONE = 0.35
 #: Mark kinds, as Region.kind values.
 SEAL, STAMP, ESIGN, HANDWRITING, MARGIN, NOTE = (
     "seal",
@@ -234,6 +239,8 @@ def word_mark(
             return HANDWRITING
     for seal in seals:
         if _in_ring(box, seal):
+            if len(letters(word.text)) >= 2 and title_form(line.text):
+                return None  # a word of a title row the seal is printed over
             inside = sum(1 for w in line.words if w.box is not None and _in_ring(w.box, seal))
             # printed text under a seal: a confident word, or a title or name word (the
             # ring's ink lowers its confidence), on a line that runs out of the ring
@@ -425,13 +432,14 @@ def note_block(
     read by Tesseract as one line with the subject beside them. Its words are taken out as
     NOTE marks so that the subject lines under the left column stay whole.
 
-    Found only where four or more consecutive lines in the top 35 % of the page have a word
-    starting at the same x (within a third of a line height) in the middle half of the text
-    frame, and those words are printed smaller than the text.
+    Found only where four or more consecutive lines in the top 35 % of the page
+    (``NOTE_ZONE``) have a word starting at the same x (within a third of a line height) in
+    the middle half of the text frame, and those words are printed smaller than the text.
     """
     lh = frame.line_height
     tol = lh / 3
-    zone = [i for i, ln in enumerate(lines) if ln.box is not None and ln.box.top < 0.35 * height]
+    top = NOTE_ZONE * height
+    zone = [i for i, ln in enumerate(lines) if ln.box is not None and ln.box.top < top]
     lo, hi = frame.left + 0.25 * frame.width, frame.left + 0.75 * frame.width
     starts = {
         i: [w.box.left for w in lines[i].words if w.box is not None and lo <= w.box.left <= hi]

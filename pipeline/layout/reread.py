@@ -13,15 +13,24 @@ line read again, only where the new reading still holds the old one.
 from __future__ import annotations
 
 import logging
+import math
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.anatomy import RECIPIENTS_START, SIGNATURE_WORDS, is_signature_word, letters
+from pipeline.anatomy import (
+    RECIPIENTS_START,
+    SIGNATURE_WORDS,
+    TITLE_WORDS,
+    is_signature_word,
+    letters,
+)
 from pipeline.document import Box, Line, Page, Word, enclosing
 from pipeline.layout.geometry import centred_in, line_height
 from pipeline.layout.pageink import PageInk
+from pipeline.lexicon import is_valid_syllable
 from pipeline.preprocess.rings import Ring
 from pipeline.vietnamese import fold_key
 
@@ -59,6 +68,9 @@ class Place:
     #: read once more with that light ink painted white, the reading with more of a
     #: signature block kept
     light_seal: bool = False
+    #: the row's text band (top and bottom page rows) a row through a seal was found in:
+    #: within the seal, the ink reaching out of it is the seal's (legend, stars)
+    band: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,6 +328,8 @@ def _near(box: Box, line: Box, lh: float) -> bool:
 
 #: A row right of a seal's ring holds text when this share of its width is ink.
 _ROW_INK = 0.03
+#: A row's text band is its inked rows and this much of a line height above and below.
+_BAND_SLACK = 0.1
 #: The largest seal radius (line heights) whose whole ring the search near a signature
 #: block is sure to see: inside rings.RADIUS_LINES (2.5-8), above the common 35-42 mm
 #: seal over 13-14 pt text (~5). A larger ring centred away from the block's lines can
@@ -370,8 +384,12 @@ def _ring_rows(lines: list[Line], pixels: np.ndarray, lh: float) -> list[Place]:
         if right - x0 < 2 * lh or bottom <= top:
             continue
         rows = ink[top:bottom, x0:right].sum(axis=1) > max(3, _ROW_INK * (right - x0))
-        for t, b in _runs(rows):
-            if 0.6 * lh <= b - t <= 1.8 * lh:
+        for t, b in _text_rows(_runs(rows), lines, top, x0, lh):
+            if 0.45 * lh <= b - t < 0.75 * lh:
+                # only the end of the row runs out of the ring, maybe in small letters
+                # ("Tô Quốc Nam": "am"): its capitals reach a line height's share higher
+                t = max(0, b - math.ceil(0.75 * lh))
+            if 0.75 * lh <= b - t <= 1.8 * lh:
                 box = Box(
                     max(0, int(ring.x - 1.1 * ring.r)),
                     max(0, top + t - pad),
@@ -379,7 +397,32 @@ def _ring_rows(lines: list[Line], pixels: np.ndarray, lh: float) -> list[Place]:
                     min(height, top + b + pad),
                 )
                 beyond = abs(top + (t + b) / 2 - ring.y) > ring.r
-                out.append(Place(box, None, ring=ring, erase_ring=beyond, light_seal=light))
+                m = int(_BAND_SLACK * lh)
+                text = (top + t - m, top + b + m)
+                out.append(
+                    Place(box, None, ring=ring, erase_ring=beyond, light_seal=light, band=text)
+                )
+    return out
+
+
+def _text_rows(
+    runs: list[tuple[int, int]], lines: list[Line], top: int, x0: int, lh: float
+) -> list[tuple[int, int]]:
+    """The runs of inked rows right of a seal (from page column ``x0``), a run too tall
+    for one row (the signer's pen strokes run into the name below them) cut to the first
+    reading's lines within it that reach there and hold a signature block's word (not the
+    pen strokes read as junk, not the recipients' column)."""
+    out: list[tuple[int, int]] = []
+    for t, b in runs:
+        if b - t <= 1.8 * lh:
+            out.append((t, b))
+            continue
+        for ln in lines:
+            box = ln.box
+            if box is None or box.right <= x0 or not t <= (box.top + box.bottom) / 2 - top < b:
+                continue
+            if any(is_signature_word(w.text) for w in ln.words):
+                out.append((max(t, box.top - top), min(b, box.bottom - top)))
     return out
 
 
@@ -420,13 +463,38 @@ def more_signature(first: list[Word], again: list[Word]) -> list[Word]:
 
 
 def _signature_letters(words: list[Word]) -> int:
-    """Letters of a signature block in ``words``; junk read from a seal counts nothing."""
-    return sum(len(letters(w.text)) for w in words if is_signature_word(w.text))
+    """Letters of a signature block in ``words``, as printed: junk read from a seal counts
+    nothing, nor a capitalised piece of it ("Zä", "Gmzrran": a name's word is a
+    Vietnamese syllable), nor a title word with a wrong mark ("PHỢ")."""
+    return sum(len(core) for w in words if _printed_signature_word(core := letters(w.text)))
+
+
+def _printed_signature_word(core: str) -> bool:
+    """A title word as printed, or a name's word that is a Vietnamese syllable."""
+    if not is_signature_word(core):
+        return False
+    return core in TITLE_WORDS if core.isupper() else is_valid_syllable(core)
 
 
 #: A word read through a seal is kept at this confidence even when it is no signature
 #: word (the seal's own letters and strokes read at 0.0-0.5).
 _SURE = 0.6
+
+
+def _split_glued(word: Word) -> list[Word]:
+    """``word`` cut where two signature words were read as one across a mark between
+    them ("KT,BỘ" for "KT. BỘ": the seal's ink closed the space): the first keeps the
+    mark, each gets its share of the box by letters. Other words stay whole."""
+    parts = re.findall(r"\w+[^\w\s]*", word.text)
+    if len(parts) < 2 or not all(is_signature_word(p) for p in parts) or word.box is None:
+        return [word]
+    box, total = word.box, sum(len(p) for p in parts)
+    out, left = [], box.left
+    for p in parts:
+        right = left + round(box.width * len(p) / total)
+        out.append(replace(word, text=p, box=Box(left, box.top, max(left + 1, right), box.bottom)))
+        left = right
+    return out
 
 
 def _unglued(word: Word) -> Word | None:
@@ -453,7 +521,13 @@ def _ring_row(out: list[Line | None], crop: Place, words: list[Word]) -> Line | 
     def here(box: Box | None) -> bool:
         return box is not None and (box.left + box.right) / 2 >= edge and centred_in(box, crop.box)
 
-    fresh = [u for w in words if here(w.box) and (u := _unglued(w)) is not None]
+    fresh = [
+        u
+        for w in words
+        if here(w.box)
+        for part in _split_glued(w)
+        if (u := _unglued(part)) is not None
+    ]
     old = [w for ln in out if ln is not None for w in ln.words if here(w.box)]
     if _signature_letters(fresh) <= _signature_letters(old):
         return None

@@ -21,6 +21,7 @@ from pipeline.anatomy import (
 from pipeline.anatomy import SIGNER_TITLES as TITLES
 from pipeline.document import Signature
 from pipeline.structure.lines import LOWER, UPPER, SrcLine, fold, is_upper
+from pipeline.titleforms import DEPUTY, repair_title, title_form
 
 _MARKER = r"(?:T/M|TM\.|T\.M\.|K/T|KT\.|K\.T\.|Q\.|TL\.|T/L|TUQ\.|T/UQ|Q/)"
 _MARKER_RE = re.compile(rf"(?:^|(?<=\s)){_MARKER}\s*(?=[{UPPER}])")
@@ -28,9 +29,6 @@ _MARKER_RE = re.compile(rf"(?:^|(?<=\s)){_MARKER}\s*(?=[{UPPER}])")
 #: matched only on the signature side, where no recipient's "KT, TH" can be.
 _BARE_MARKER = re.compile(rf"^(?:KT|TM|TL|TUQ)\s+(?=[{UPPER}])")
 _POSITION = re.compile(rf"\s((?:PHÓ\s+)?(?:{'|'.join(TITLES)}))$")
-#: Who signs for (KT.) an authority: its deputy. BỘ TRƯỞNG's is THỨ TRƯỞNG; the others
-#: are the title with PHÓ before it.
-_DEPUTY = {"BỘ TRƯỞNG": "THỨ TRƯỞNG"}
 _NAME_WORD = rf"[{UPPER}][{LOWER}]+"
 _NAME = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}}$")
 _TRAIL_NAME = re.compile(rf"[.,;)]\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}})$")
@@ -191,8 +189,7 @@ def _signature(lines: list[SrcLine], name: str) -> Signature | None:
     on_behalf: list[str] = []
     position = ""
     groups: list[str] = []  # the title lines under the markers, wrapped ones joined
-    for src in lines:
-        text = src.text.strip()
+    for text in _rejoined([repair_title(src.text.strip()) for src in lines]):
         if _MARKER_RE.match(text) or _BARE_MARKER.match(text):
             pos = _POSITION.search(text)
             marker_len = (_MARKER_RE.match(text) or _BARE_MARKER.match(text)).end()  # type: ignore[union-attr]
@@ -201,11 +198,12 @@ def _signature(lines: list[SrcLine], name: str) -> Signature | None:
                 position = pos.group(1)
             else:
                 on_behalf.append(text)
-        elif is_upper(text):
+        elif is_upper(text) or title_form(text):  # a title with a speck: "“Ôn PHÓ GIÁM ĐỐC"
             if (
                 groups
                 and not _POSITION.search(" " + groups[-1])
                 and not _two_titles(groups[-1], text, on_behalf)
+                and not _end_of(groups[-1], known_position(text, on_behalf))
             ):
                 groups[-1] = f"{groups[-1]} {text}"
             else:
@@ -214,6 +212,22 @@ def _signature(lines: list[SrcLine], name: str) -> Signature | None:
     page = lines[0].page if lines else None
     line = lines[0].line if lines else None
     return Signature(tuple(on_behalf), position, personal_name(name), page, line)
+
+
+def _rejoined(texts: list[str]) -> list[str]:
+    """Title lines with a row layout read as two lines joined again ("KT. BỘ" and
+    "TRƯỞNG", each read alone beside the seal): when the two make a title form as
+    printed that neither is."""
+    out: list[str] = []
+    for text in texts:
+        if out:
+            joined = f"{out[-1]} {text}"
+            form = title_form(joined)
+            if form and form in joined and form not in (title_form(out[-1]), title_form(text)):
+                out[-1] = joined
+                continue
+        out.append(text)
+    return out
 
 
 def _two_titles(prev: str, text: str, on_behalf: list[str]) -> bool:
@@ -232,15 +246,24 @@ def _title_of(groups: list[str], on_behalf: list[str]) -> str:
     if not titles:
         return ""
     (first, title), rest = titles[0], titles[1:]
-    again = [t for _, t in rest if fold(t).removeprefix("pho ") == fold(title)]
+    deputy = DEPUTY.get(title, f"PHÓ {title}")
+    again = [t for _, t in rest if t == deputy or fold(t).removeprefix("pho ") == fold(title)]
+    # the marker line read as the end of the title alone ("TRƯỞNG / CỤC TRƯỞNG")
+    cut = [g for g in groups[: groups.index(first)] if _end_of(g, title)]
     kt = [b for b in on_behalf if re.match(r"^(?:K/T|KT\.|K\.T\.)\s*", b)]
-    repeated = again and not on_behalf or any(b.endswith(f" {title}") for b in kt)
+    repeated = (again or cut) and not on_behalf or any(b.endswith(f" {title}") for b in kt)
     if not repeated or title.startswith("PHÓ "):
         return title
-    read = [fold(w) for w in first.split() if w.isalpha()]
-    if not on_behalf and read and read == fold(title).split()[-len(read) :]:
+    if not on_behalf and (cut or _end_of(first, title)):
         on_behalf.append(f"KT. {title}")
-    return _DEPUTY.get(title, f"PHÓ {title}")
+    return deputy
+
+
+def _end_of(text: str, title: str) -> bool:
+    """Whether the words of ``text`` are the last words of ``title`` ("TƯỚNG" of THỦ
+    TƯỚNG)."""
+    read = [fold(w) for w in text.split() if w.isalpha()]
+    return bool(title and read) and read == fold(title).split()[-len(read) :]
 
 
 #: Vietnamese family names. A signer's name starts with one; junk a seal's ink was read as
@@ -328,7 +351,8 @@ def known_position(text: str, on_behalf: list[str]) -> str:
     A seal printed over the title garbles it ("TPEI( TRƯỞNG", "^>`PHO CHỦ NHIỆM N", "Ý"):
     a known title found in it (marks compared folded) is given as printed; else, under a
     "KT. X" line, the deputy of X when a word of it is read; else nothing. A title read
-    cleanly (capital words only) that holds a known title is kept whole ("GIÁM ĐỐC SỞ").
+    cleanly (capital words only) that starts with a known title is kept whole ("GIÁM ĐỐC
+    SỞ").
     """
     words = text.split()
     cores = [re.sub(r"^\W+|\W+$", "", w) for w in words]  # "^>`PHO" is "PHO" read with specks
@@ -336,15 +360,17 @@ def known_position(text: str, on_behalf: list[str]) -> str:
     if not clean:
         return ""
     folded = [fold(w) for w in clean]
-    best = ""
+    best, first = "", False
     for title in TITLES:
         for cand in (f"PHÓ {title}", title):
             key = fold(cand).split()
-            if any(folded[k : k + len(key)] == key for k in range(len(folded))):
-                best = cand if len(cand) > len(best) else best
+            at = [k for k in range(len(folded)) if folded[k : k + len(key)] == key]
+            if at:
+                if len(cand) > len(best):
+                    best, first = cand, at[0] == 0
                 break
-    if best:
-        return " ".join(clean) if clean == words else best
+    if best:  # words after the title are its own ("SỞ"), words before it are not ("ZG")
+        return " ".join(clean) if clean == words and first else best
     if len(folded) == 1:  # one word left of the title: it ends one title only ("TƯỚNG")
         ends = [t for t in TITLES if fold(t).split()[-1] == folded[0]]
         if len(ends) == 1:
@@ -354,7 +380,7 @@ def known_position(text: str, on_behalf: list[str]) -> str:
         if not m:
             continue
         last = re.split(r"[,;]\s*", m.group(1).strip())[-1]
-        deputy = _DEPUTY.get(last, f"PHÓ {last}")
+        deputy = DEPUTY.get(last, f"PHÓ {last}")
         if set(fold(deputy).split()) & set(folded) - {"pho"}:
             return deputy
     return ""

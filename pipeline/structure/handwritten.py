@@ -30,7 +30,11 @@ HAND_CONF = 0.88
 PRINT_CONF = 0.9
 
 _LABEL = re.compile(r"^(?:[^\W\d_]+\s*)?s[o0]\s*[:;.]", re.IGNORECASE)  # "Số:", "Luậtsố:"
-_BLANK = "._…- "
+#: What a blank left for the pen is printed as, and what OCR reads of an empty one: dots,
+#: an ellipsis, underscores (its rule), a dash (a short rule read as "-"). Header parsing
+#: (:mod:`.header`) and the handwriting tests here take these alike as no value.
+BLANK = "._…-"
+_BLANK = BLANK + " "
 
 
 def filled_by_hand(doc: Document, found_at: tuple[tuple[str, int, int], ...]) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.document import Header
+from pipeline.structure.handwritten import BLANK
 from pipeline.structure.lines import SrcLine, fold, is_upper
 from pipeline.structure.numbering import read_line
 
@@ -120,12 +121,14 @@ _BODY_STARTS = (
     "thi hanh",
     "ngay ",
 )
+#: A blank's marks (:data:`.handwritten.BLANK`), escaped for a character class.
+_BLANK_MARKS = re.escape(BLANK)
 #: Used with ``match`` only: ``pre`` takes the start of the line, so ``search`` would find
 #: the same matches but retry ``.*?`` from every position of a line without one (a
 #: 20 kB line: 100 s; ``match``: 0.02 s for 72 kB).
 _DATE = re.compile(  # day and month may be left blank, or written by hand (read as junk)
-    r"(?P<pre>.*?)[,.]?\s*ngay\s*(?P<d>[0-9ol]{1,2}|[.…_ ]*?|\S{1,4}?)\s*"
-    r"thang\s*(?P<m>[0-9ol]{1,2}|[.…_ ]*?|\S{1,4}?)\s*"
+    rf"(?P<pre>.*?)[,.]?\s*ngay\s*(?P<d>[0-9ol]{{1,2}}|[{_BLANK_MARKS} ]*?|\S{{1,4}}?)\s*"
+    rf"thang\s*(?P<m>[0-9ol]{{1,2}}|[{_BLANK_MARKS} ]*?|\S{{1,4}}?)\s*"
     r"nam\s*(?P<y>[0-9ol]{4})"
 )
 #: A date alone on a line of the V/v subject: a cited text's date wrapped on to it (not a
@@ -143,7 +146,9 @@ def _place_like(seg: str, pre_len: int) -> bool:
     return not pre or (bool(_PLACE.match(pre)) and pre[:1].isupper() and len(pre.split()) <= 6)
 
 
-_NUMBER = re.compile(r"^(?:[a-z]+\s+){0,3}?so\b\s*[:.]?\s*(?P<sym>[0-9ol/.…-].*)$")
+#: The "Số:" label and a symbol, which starts with a figure (or one OCR reads for it), its
+#: "/" or the blank left for the number.
+_NUMBER = re.compile(rf"^(?:[a-z]+\s+){{0,3}}?so\b\s*[:.]?\s*(?P<sym>[0-9ol/{_BLANK_MARKS}].*)$")
 #: The "Số:" label with a number OCR could not read (handwriting read as "(555", "#3 _")
 #: before the printed "/BTC-PTHT": the printed part is the symbol's.
 _NUMBER_UNREAD = re.compile(
@@ -154,8 +159,8 @@ _NUMBER_LABEL = re.compile(r"^so\s*[:.]")
 #: Leading specks before a header line ("__. Số:261/...", "„ CÔNG ...").
 _LEAD_JUNK = re.compile(r"^[\W_]+(?=\w)")
 _SYMBOL = re.compile(r"[0-9A-Za-zĐđ/.\-]+(?:\s?[-/]\s?[0-9A-Za-zĐđ/.\-]+)*")
-#: The dots or ellipsis printed where a number is to be written in ("Luật số: … /2025/QH15").
-_BLANK = re.compile(r"^[.…_]+\s*(?=/)")
+#: The blank printed where a number is to be written in ("Luật số: … /2025/QH15", "Số: __/").
+_BLANK = re.compile(rf"^[{_BLANK_MARKS}]+\s*(?=/)")
 _SEPARATOR = re.compile(r"^[\s*\-_–—=.~]+$")
 
 
@@ -404,7 +409,7 @@ def _part(text: str, most: int) -> int | None:
 
 def _unread(text: str, most: int) -> bool:
     """Whether a day or month was filled in but cannot be read as one (a blank can)."""
-    return bool(text.strip(" .…_")) and _part(text, most) is None
+    return bool(text.strip(BLANK + " ")) and _part(text, most) is None
 
 
 #: What OCR reads for a digit in a date: "o" for 0, "l" for 1 (folded text).
