@@ -15,7 +15,6 @@ end of a piece of work.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
@@ -24,13 +23,12 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from layout_cache import recognize  # noqa: E402
+from seeds import SPLITS, seed_args, seeds  # noqa: E402
 
 from pipeline.document import Header  # noqa: E402
 from pipeline.io import PageImage  # noqa: E402
 from pipeline.workshop.pensynth import PenTruth, pen_page  # noqa: E402
 
-#: First seed of each split.
-SPLITS = {"tune": 0, "heldout": 1000}
 VALUES = ("number", "day", "month")
 
 
@@ -66,7 +64,7 @@ def run(split: str, n: int, show: bool) -> dict[str, int]:
     from pipeline.process import PipelineConfig, assemble
 
     counts = {"right": 0, "wrong": 0, "unread": 0, "flagged": 0}
-    for seed in range(SPLITS[split], SPLITS[split] + n):
+    for seed in seeds(split, n):
         page = pen_page(seed)
         img = PageImage(f"pen-{seed}", 0, page.dpi, page.pixels)
         laid, _, _, _ = recognize(img)
@@ -87,12 +85,9 @@ def run(split: str, n: int, show: bool) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=tuple(SPLITS), default="tune")
-    parser.add_argument("-n", type=int, default=40, help="pages (seeds) of the split")
-    parser.add_argument("--show", action="store_true", help="print each header")
-    args = parser.parse_args(argv)
-    print(f"pen bench, {args.split} seeds {SPLITS[args.split]}..: seed dpi flagged value=truth:outcome")
+    args = seed_args(__doc__.splitlines()[0], "print each header", argv)
+    first = SPLITS[args.split]
+    print(f"pen bench, {args.split} seeds {first}..: seed dpi flagged value=truth:outcome")
     c = run(args.split, args.n, args.show)
     total = c["right"] + c["wrong"] + c["unread"]
     print(

@@ -12,7 +12,6 @@ bench/header_fields.py matches them on the real scanned2 pages). Tune on the tun
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
@@ -22,12 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import header_fields  # noqa: E402
 from layout_cache import recognize  # noqa: E402
+from seeds import SPLITS, seed_args, seeds  # noqa: E402
 
 from pipeline.io import PageImage  # noqa: E402
 from pipeline.workshop.sealsynth import seal_page  # noqa: E402
 
-#: First seed of each split.
-SPLITS = {"tune": 0, "heldout": 1000}
 SCORED = ("on_behalf", "position", "name")
 
 
@@ -36,7 +34,7 @@ def run(split: str, n: int, show: bool) -> dict[str, int]:
     from pipeline.process import PipelineConfig, assemble
 
     right = dict.fromkeys(SCORED, 0)
-    for seed in range(SPLITS[split], SPLITS[split] + n):
+    for seed in seeds(split, n):
         page = seal_page(seed)
         img = PageImage(f"seal-{seed}", 0, page.dpi, page.pixels)
         laid, _, _, _ = recognize(img)
@@ -61,11 +59,7 @@ def run(split: str, n: int, show: bool) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=tuple(SPLITS), default="tune")
-    parser.add_argument("-n", type=int, default=40, help="pages (seeds) of the split")
-    parser.add_argument("--show", action="store_true", help="print the truth of misses")
-    args = parser.parse_args(argv)
+    args = seed_args(__doc__.splitlines()[0], "print the truth of misses", argv)
     print(f"seal bench, {args.split} seeds {SPLITS[args.split]}..: seed dpi scan right wrong")
     right = run(args.split, args.n, args.show)
     rates = " ".join(f"{f} {right[f]}/{args.n} ({100 * right[f] / args.n:.0f} %)" for f in SCORED)
